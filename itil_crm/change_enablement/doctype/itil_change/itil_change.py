@@ -1,0 +1,87 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import get_datetime, now_datetime
+
+from itil_crm.engines.lifecycle import CHANGE
+from itil_crm.lifecycle import enforce
+
+
+class ITILChange(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from itil_crm.change_enablement.doctype.itil_change_known_error.itil_change_known_error import (
+			ITILChangeKnownError,
+		)
+		from itil_crm.change_enablement.doctype.itil_change_problem.itil_change_problem import (
+			ITILChangeProblem,
+		)
+		from itil_crm.configuration_management.doctype.itil_affected_ci.itil_affected_ci import ITILAffectedCI
+
+		actual_end: DF.Datetime | None
+		actual_start: DF.Datetime | None
+		affected_cis: DF.Table[ITILAffectedCI]
+		backout_plan: DF.TextEditor | None
+		cab_decision: DF.Literal["", "Pending", "Approved", "Rejected"]
+		cab_decision_on: DF.Datetime | None
+		cab_notes: DF.SmallText | None
+		change_authority: DF.Link | None
+		change_type: DF.Literal["Normal", "Standard", "Emergency"]
+		implementation_plan: DF.TextEditor | None
+		incident: DF.Link | None
+		known_errors: DF.Table[ITILChangeKnownError]
+		naming_series: DF.Literal["CHG-.YYYY.-"]
+		planned_end: DF.Datetime | None
+		planned_start: DF.Datetime | None
+		post_implementation_review: DF.TextEditor | None
+		problems: DF.Table[ITILChangeProblem]
+		reason: DF.TextEditor | None
+		risk: DF.Literal["Low", "Medium", "High"]
+		risk_assessment: DF.TextEditor | None
+		status: DF.Literal[
+			"Draft",
+			"Assessment",
+			"Authorized",
+			"Scheduled",
+			"Implementing",
+			"Review",
+			"Closed",
+			"Rejected",
+			"Cancelled",
+			"Backed Out",
+		]
+		test_plan: DF.TextEditor | None
+		title: DF.Data
+	# end: auto-generated types
+
+	def validate(self):
+		previous = enforce(self, CHANGE)
+		if (
+			self.planned_start
+			and self.planned_end
+			and get_datetime(self.planned_end) <= get_datetime(self.planned_start)
+		):
+			frappe.throw(_("Planned end must be after planned start."), frappe.ValidationError)
+		if self.status == "Scheduled" and not (self.planned_start and self.planned_end):
+			frappe.throw(_("Set the planned window before scheduling the change."), frappe.ValidationError)
+		if previous == self.status:
+			return
+		if self.status in ("Authorized", "Rejected"):
+			self.cab_decision = "Approved" if self.status == "Authorized" else "Rejected"
+			self.cab_decision_on = now_datetime()
+			self.change_authority = self.change_authority or frappe.session.user
+		elif self.status == "Assessment" and not self.cab_decision:
+			self.cab_decision = "Pending"
+		if self.status == "Implementing":
+			self.actual_start = now_datetime()
+		if self.status in ("Review", "Backed Out") and previous == "Implementing":
+			self.actual_end = now_datetime()

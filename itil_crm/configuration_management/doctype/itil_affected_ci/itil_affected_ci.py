@@ -1,0 +1,25 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ITILAffectedCI(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		ci_name: DF.Data | None
+		configuration_item: DF.Link
+		environment: DF.Data | None
+		notes: DF.SmallText | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,21 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ITILCIRelationshipType(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		inverse_label: DF.Data | None
+		propagates_impact: DF.Check
+		relationship_name: DF.Data
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,55 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+
+class ITILConfigurationItem(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from itil_crm.configuration_management.doctype.itil_ci_relationship.itil_ci_relationship import (
+			ITILCIRelationship,
+		)
+
+		ci_name: DF.Data
+		ci_owner: DF.Link | None
+		ci_type: DF.Link
+		criticality: DF.Literal["Critical", "High", "Medium", "Low"]
+		description: DF.TextEditor | None
+		documentation_url: DF.Data | None
+		environment: DF.Literal["Production", "Test", "Development"]
+		lifecycle_status: DF.Literal[
+			"Planned", "In Development", "In Test", "Operational", "Under Maintenance", "Retired"
+		]
+		location: DF.Data | None
+		naming_series: DF.Literal["CI-.#####"]
+		relationships: DF.Table[ITILCIRelationship]
+		support_group: DF.Link | None
+		version: DF.Data | None
+	# end: auto-generated types
+
+	def validate(self):
+		seen = set()
+		for row in self.relationships:
+			if row.target_ci == self.name:
+				frappe.throw(
+					_("Row {0}: a configuration item cannot relate to itself.").format(row.idx),
+					frappe.ValidationError,
+				)
+			key = (row.relationship_type, row.target_ci)
+			if key in seen:
+				frappe.throw(
+					_("Row {0}: {1} {2} is listed twice.").format(
+						row.idx, _(row.relationship_type), row.target_ci
+					),
+					frappe.ValidationError,
+				)
+			seen.add(key)

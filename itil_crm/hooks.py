@@ -1,0 +1,45 @@
+app_name = "itil_crm"
+app_title = "ITIL CRM"
+app_publisher = "itil_crm contributors"
+app_description = (
+	"ITIL service management for ERPNext and Frappe Helpdesk: incidents, problems, known errors, "
+	"changes, CMDB, SLA/OLA/UC clocks and go-live warranty periods"
+)
+app_email = "itil-crm@example.com"
+app_license = "mit"
+app_icon = "octicon octicon-shield"
+app_color = "#2f6f9f"
+
+# ERPNext and Helpdesk are optional integrations, guarded at runtime: never list them here
+# (ERPNext refuses to install on a site whose setup wizard is done).
+required_apps = ["frappe"]
+
+export_python_type_annotations = True
+
+# Installation
+# ------------
+after_install = "itil_crm.setup.install.after_install"
+after_migrate = "itil_crm.setup.install.after_migrate"
+before_uninstall = "itil_crm.setup.install.before_uninstall"
+
+# another app (ERPNext, Helpdesk) installed or removed after us
+after_app_install = "itil_crm.setup.install.after_app_install"
+before_app_uninstall = "itil_crm.setup.install.before_app_uninstall"
+
+# Fixtures: app-owned records only. Fixtures are re-imported (overwritten) on every migrate, so the
+# editable defaults (matrix, channels, calendars, groups, checklist) are seeded once in after_install,
+# and roles are ensured (created if missing, never rewritten) in after_install / after_migrate.
+fixtures = []
+
+# Desk
+# ----
+doctype_js = {}
+doctype_list_js = {
+	"ITIL Incident": "public/js/itil_incident_list.js",
+}
+
+# Document events
+# ---------------
+doc_events = {}
+
+# Translations: itil_crm/translations/fr.csv

@@ -1,0 +1,96 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from itil_crm.engines.lifecycle import INCIDENT
+from itil_crm.incident_management.priority import priority_for
+from itil_crm.integrations.apps import validate_customer, validate_source
+from itil_crm.lifecycle import enforce
+
+
+class ITILIncident(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from itil_crm.configuration_management.doctype.itil_affected_ci.itil_affected_ci import ITILAffectedCI
+
+		affected_cis: DF.Table[ITILAffectedCI]
+		caller: DF.Link | None
+		caller_email: DF.Data | None
+		caller_phone: DF.Data | None
+		channel: DF.Link | None
+		ci_criticality: DF.Data | None
+		closed_on: DF.Datetime | None
+		configuration_item: DF.Link | None
+		customer: DF.DynamicLink | None
+		customer_type: DF.Link | None
+		description: DF.TextEditor | None
+		first_responded_on: DF.Datetime | None
+		impact: DF.Link
+		known_error: DF.Link | None
+		naming_series: DF.Literal["INC-.YYYY.-"]
+		opened_on: DF.Datetime | None
+		paused_seconds: DF.Duration | None
+		priority: DF.Link | None
+		problem: DF.Link | None
+		resolution_by: DF.Datetime | None
+		resolution_code: DF.Literal[
+			"",
+			"Workaround Applied",
+			"Permanent Fix",
+			"Configuration Change",
+			"User Error",
+			"Duplicate",
+			"No Fault Found",
+			"Cancelled by Caller",
+		]
+		resolution_notes: DF.TextEditor | None
+		resolved_on: DF.Datetime | None
+		response_by: DF.Datetime | None
+		service_agreement: DF.Link | None
+		sla_status: DF.Literal["", "On Track", "Warning", "Paused", "Breached", "Met", "Missed"]
+		source_name: DF.DynamicLink | None
+		source_type: DF.Link | None
+		status: DF.Literal["New", "Assigned", "In Progress", "On Hold", "Resolved", "Closed", "Cancelled"]
+		subject: DF.Data
+		support_group: DF.Link | None
+		tier: DF.Int
+		urgency: DF.Link
+	# end: auto-generated types
+
+	def before_validate(self):
+		if not self.urgency and self.channel:
+			self.urgency = frappe.db.get_value("ITIL Channel", self.channel, "default_urgency")
+
+	def validate(self):
+		previous = enforce(self, INCIDENT)
+		validate_customer(self)
+		validate_source(self)
+		self.priority = priority_for(self.impact, self.urgency)
+		if not self.priority:
+			frappe.throw(
+				_(
+					"No priority is set for impact {0} x urgency {1}: complete the matrix in ITIL Settings."
+				).format(self.impact, self.urgency),
+				frappe.ValidationError,
+			)
+		self.track_resolution(previous)
+
+	def track_resolution(self, previous: str | None):
+		if self.status in ("Resolved", "Closed") and not self.resolution_code:
+			frappe.throw(_("Set a resolution code before resolving the incident."), frappe.ValidationError)
+		if self.status == "Resolved" and previous != "Resolved":
+			self.resolved_on = now_datetime()
+		elif self.status not in ("Resolved", "Closed"):
+			self.resolved_on = None  # reopened
+		if self.status == "Closed" and previous != "Closed":
+			self.closed_on = now_datetime()

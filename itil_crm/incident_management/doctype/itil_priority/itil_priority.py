@@ -1,0 +1,26 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+
+class ITILPriority(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		color: DF.Color | None
+		description: DF.SmallText | None
+		priority_name: DF.Data
+		rank: DF.Int
+	# end: auto-generated types
+
+	def validate(self):
+		if (self.rank or 0) < 1:
+			frappe.throw(_("Rank must be 1 or more (1 is the highest)."), frappe.ValidationError)

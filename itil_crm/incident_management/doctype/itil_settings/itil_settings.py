@@ -1,0 +1,51 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from itil_crm.engines.priority_matrix import MatrixError, validate_matrix
+from itil_crm.engines.thresholds import ThresholdError, parse_thresholds
+
+
+class ITILSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from itil_crm.incident_management.doctype.itil_priority_matrix_entry.itil_priority_matrix_entry import (
+			ITILPriorityMatrixEntry,
+		)
+
+		critical_ci_impact: DF.Link | None
+		default_service_calendar: DF.Link | None
+		default_warning_thresholds: DF.Data | None
+		key_customer_impact: DF.Link | None
+		priority_matrix: DF.Table[ITILPriorityMatrixEntry]
+		tier_alert_window_days: DF.Int
+		tier_resolution_target: DF.Percent
+	# end: auto-generated types
+
+	def validate(self):
+		impacts = frappe.get_all("ITIL Impact", pluck="name", order_by="rank")
+		urgencies = frappe.get_all("ITIL Urgency", pluck="name", order_by="rank")
+		try:
+			validate_matrix(
+				impacts, urgencies, [(r.impact, r.urgency, r.priority) for r in self.priority_matrix]
+			)
+			parse_thresholds(self.default_warning_thresholds)
+		except (MatrixError, ThresholdError) as e:
+			frappe.throw(_(str(e)), frappe.ValidationError, title=_("Invalid ITIL Settings"))
+		if not 0 < (self.tier_resolution_target or 0) <= 100:
+			frappe.throw(
+				_("The tier resolution target is a percentage above 0 and at most 100."),
+				frappe.ValidationError,
+			)
+
+	def on_update(self):
+		frappe.clear_document_cache("ITIL Settings", "ITIL Settings")

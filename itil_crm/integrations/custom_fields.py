@@ -1,0 +1,136 @@
+"""Custom fields itil_crm adds, per app that must be installed for them to make sense.
+
+Fields on other apps' doctypes are prefixed ``itil_``. Fields on our own doctypes that point at an
+optional app's doctype (e.g. a CI's ERPNext Asset) are also custom fields, so that a frappe-only site
+never holds a Link to a doctype it does not have. Plain data: no frappe import.
+"""
+
+MODULE = "Configuration Management"
+
+CUSTOM_FIELDS: dict[str, dict[str, list[dict]]] = {
+	# frappe itself is always there
+	"frappe": {
+		"Contact": [
+			{
+				"fieldname": "itil_key_contact",
+				"fieldtype": "Check",
+				"label": "Key Contact (ITIL)",
+				"insert_after": "is_primary_contact",
+				"description": "Incidents raised by this contact get at least the key-customer impact",
+			},
+		],
+	},
+	"erpnext": {
+		"Customer": [
+			{
+				"fieldname": "itil_key_account",
+				"fieldtype": "Check",
+				"label": "Key Account (ITIL)",
+				"insert_after": "customer_group",
+				"description": "Incidents for this customer get at least the key-customer impact",
+			},
+		],
+		"Issue": [
+			{
+				"fieldname": "itil_incident",
+				"fieldtype": "Link",
+				"label": "ITIL Incident",
+				"options": "ITIL Incident",
+				"insert_after": "issue_type",
+				"read_only": 1,
+				"no_copy": 1,
+			},
+		],
+		"ITIL Configuration Item": [
+			{
+				"fieldname": "sb_erpnext",
+				"fieldtype": "Section Break",
+				"label": "ERPNext",
+				"insert_after": "documentation_url",
+				"collapsible": 1,
+			},
+			{
+				"fieldname": "asset",
+				"fieldtype": "Link",
+				"label": "Asset",
+				"options": "Asset",
+				"insert_after": "sb_erpnext",
+			},
+			{
+				"fieldname": "serial_no",
+				"fieldtype": "Link",
+				"label": "Serial No",
+				"options": "Serial No",
+				"insert_after": "asset",
+			},
+			{
+				"fieldname": "item_code",
+				"fieldtype": "Link",
+				"label": "Item",
+				"options": "Item",
+				"insert_after": "serial_no",
+			},
+		],
+		"ITIL Support Group": [
+			{
+				"fieldname": "supplier",
+				"fieldtype": "Link",
+				"label": "ERPNext Supplier",
+				"options": "Supplier",
+				"insert_after": "supplier_name",
+				"depends_on": "is_external",
+			},
+		],
+		"ITIL Service Agreement": [
+			{
+				"fieldname": "customer_group",
+				"fieldtype": "Link",
+				"label": "Customer Group",
+				"options": "Customer Group",
+				"insert_after": "customer",
+				"depends_on": "eval:doc.agreement_type=='SLA'",
+				"description": "Applies to every customer of this group (after customer-specific agreements)",
+			},
+		],
+	},
+	"helpdesk": {
+		"HD Ticket": [
+			{
+				"fieldname": "itil_incident",
+				"fieldtype": "Link",
+				"label": "ITIL Incident",
+				"options": "ITIL Incident",
+				"insert_after": "ticket_type",
+				"read_only": 1,
+				"no_copy": 1,
+			},
+		],
+		"HD Customer": [
+			{
+				"fieldname": "itil_key_account",
+				"fieldtype": "Check",
+				"label": "Key Account (ITIL)",
+				"insert_after": "domain",
+				"description": "Incidents for this customer get at least the key-customer impact",
+			},
+		],
+	},
+}
+
+# The doctypes that may stand as an incident's customer, per app
+CUSTOMER_DOCTYPES = {"erpnext": "Customer", "helpdesk": "HD Customer"}
+SOURCE_DOCTYPES = {"erpnext": "Issue", "helpdesk": "HD Ticket"}
+
+
+def fields_for(app: str) -> dict[str, list[dict]]:
+	return CUSTOM_FIELDS.get(app, {})
+
+
+def all_field_names() -> list[str]:
+	"""Custom Field document names (``<doctype>-<fieldname>``) of every field we may add."""
+	return [
+		f"{doctype}-{df['fieldname']}"
+		for per_app in CUSTOM_FIELDS.values()
+		for doctype, fields in per_app.items()
+		for df in fields
+	]

@@ -1,0 +1,48 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from itil_crm.engines.lifecycle import PROBLEM
+from itil_crm.lifecycle import enforce
+
+
+class ITILProblem(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from itil_crm.configuration_management.doctype.itil_affected_ci.itil_affected_ci import ITILAffectedCI
+
+		affected_cis: DF.Table[ITILAffectedCI]
+		description: DF.TextEditor | None
+		known_error: DF.Link | None
+		naming_series: DF.Literal["PRB-.YYYY.-"]
+		priority: DF.Link | None
+		problem_manager: DF.Link | None
+		resolved_on: DF.Datetime | None
+		root_cause: DF.TextEditor | None
+		status: DF.Literal["New", "Under Investigation", "Known Error", "Resolved", "Closed"]
+		support_group: DF.Link | None
+		title: DF.Data
+		workaround: DF.TextEditor | None
+	# end: auto-generated types
+
+	def validate(self):
+		previous = enforce(self, PROBLEM)
+		if self.status == "Known Error" and not self.known_error:
+			frappe.throw(
+				_("Link the known error that documents this problem before moving it to Known Error."),
+				frappe.ValidationError,
+			)
+		if self.status == "Resolved" and previous != "Resolved":
+			self.resolved_on = now_datetime()
+		elif self.status not in ("Resolved", "Closed"):
+			self.resolved_on = None

@@ -1,0 +1,22 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ITILChannel(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		channel_name: DF.Data
+		default_urgency: DF.Link | None
+		description: DF.SmallText | None
+		enabled: DF.Check
+	# end: auto-generated types
+
+	pass

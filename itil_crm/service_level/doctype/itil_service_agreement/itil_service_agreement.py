@@ -1,0 +1,104 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate
+
+from itil_crm.engines.thresholds import ThresholdError, parse_thresholds
+from itil_crm.integrations.apps import validate_customer
+
+
+class ITILServiceAgreement(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from itil_crm.service_level.doctype.itil_service_agreement_target.itil_service_agreement_target import (
+			ITILServiceAgreementTarget,
+		)
+
+		agreement_name: DF.Data
+		agreement_type: DF.Literal["SLA", "OLA", "UC"]
+		customer: DF.DynamicLink | None
+		customer_type: DF.Link | None
+		enabled: DF.Check
+		is_default: DF.Check
+		pause_on_hold: DF.Check
+		selection_order: DF.Int
+		service_calendar: DF.Link
+		support_group: DF.Link | None
+		targets: DF.Table[ITILServiceAgreementTarget]
+		valid_from: DF.Date | None
+		valid_until: DF.Date | None
+		warning_thresholds: DF.Data | None
+	# end: auto-generated types
+
+	def validate(self):
+		validate_customer(self)
+		self.validate_scope()
+		self.validate_targets()
+		try:
+			self.warning_thresholds = ", ".join(f"{v:g}" for v in parse_thresholds(self.warning_thresholds))
+		except ThresholdError as e:
+			frappe.throw(_(str(e)), frappe.ValidationError)
+		if self.valid_from and self.valid_until and getdate(self.valid_until) < getdate(self.valid_from):
+			frappe.throw(_("Valid Until must not be before Valid From."), frappe.ValidationError)
+
+	def validate_scope(self):
+		if self.agreement_type == "SLA":
+			self.support_group = None
+			return
+		self.is_default = 0
+		self.customer_type = self.customer = None
+		if not self.support_group:
+			frappe.throw(
+				_("An {0} times a support group's work: choose the support group.").format(
+					self.agreement_type
+				),
+				frappe.ValidationError,
+			)
+		external = frappe.db.get_value("ITIL Support Group", self.support_group, "is_external")
+		if self.agreement_type == "UC" and not external:
+			frappe.throw(
+				_(
+					"An underpinning contract (UC) binds an external supplier: {0} is an internal group, use an OLA."
+				).format(self.support_group),
+				frappe.ValidationError,
+			)
+		if self.agreement_type == "OLA" and external:
+			frappe.throw(
+				_(
+					"{0} is an external supplier: its agreement is an underpinning contract (UC), not an OLA."
+				).format(self.support_group),
+				frappe.ValidationError,
+			)
+
+	def validate_targets(self):
+		if not self.targets:
+			frappe.throw(
+				_("Add at least one target (priority, response and resolution time)."), frappe.ValidationError
+			)
+		seen = set()
+		for row in self.targets:
+			if row.priority in seen:
+				frappe.throw(
+					_("Row {0}: priority {1} has two targets.").format(row.idx, row.priority),
+					frappe.ValidationError,
+				)
+			seen.add(row.priority)
+			if (row.response_time or 0) <= 0 or (row.resolution_time or 0) <= 0:
+				frappe.throw(
+					_("Row {0}: response and resolution times must be positive.").format(row.idx),
+					frappe.ValidationError,
+				)
+			if row.resolution_time < row.response_time:
+				frappe.throw(
+					_("Row {0}: resolution time cannot be shorter than response time.").format(row.idx),
+					frappe.ValidationError,
+				)

@@ -1,0 +1,15 @@
+from frappe import _
+
+
+def get_data():
+	return {
+		"fieldname": "go_live",
+		"internal_links": {
+			"ITIL Change": "change",
+			"ITIL Configuration Item": ["affected_cis", "configuration_item"],
+		},
+		"transactions": [
+			{"label": _("Change Enablement"), "items": ["ITIL Change"]},
+			{"label": _("Configuration"), "items": ["ITIL Configuration Item"]},
+		],
+	}

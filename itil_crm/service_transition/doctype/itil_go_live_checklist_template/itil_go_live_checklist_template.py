@@ -1,0 +1,25 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ITILGoLiveChecklistTemplate(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from itil_crm.service_transition.doctype.itil_go_live_checklist_template_item.itil_go_live_checklist_template_item import (
+			ITILGoLiveChecklistTemplateItem,
+		)
+
+		description: DF.SmallText | None
+		items: DF.Table[ITILGoLiveChecklistTemplateItem]
+		template_name: DF.Data
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,156 @@
+"""Install, migrate and uninstall: roles, custom fields for the apps present, editable defaults."""
+
+import frappe
+
+from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field_names
+from itil_crm.setup import default_data as D
+from itil_crm.setup.seed import seed_defaults
+
+APP = "itil_crm"
+
+
+def after_install():
+	ensure_roles()
+	sync_custom_fields()
+	seed_defaults()
+
+
+def after_migrate():
+	ensure_roles()
+	sync_custom_fields()
+
+
+def after_app_install(app_name: str):
+	"""ERPNext or Helpdesk arrived after us: add the fields that link to it."""
+	if app_name in CUSTOM_FIELDS and app_name != APP and APP in frappe.get_installed_apps():
+		sync_custom_fields(apps=[app_name])
+
+
+def before_app_uninstall(app_name: str):
+	"""ERPNext or Helpdesk leaves: remove our fields that point at its doctypes."""
+	if app_name in CUSTOM_FIELDS and app_name not in ("frappe", APP):
+		remove_custom_fields(apps=[app_name])
+
+
+def before_uninstall():
+	"""Leave nothing of ours behind on the doctypes that stay."""
+	remove_custom_fields(apps=list(CUSTOM_FIELDS))
+	ours = frappe.get_all("DocType", filters={"module": ["in", _modules()]}, pluck="name")
+	for name in frappe.get_all("Custom Field", filters={"dt": ["in", ours]}, pluck="name"):
+		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+	for name in frappe.get_all(
+		"Property Setter",
+		or_filters={"doc_type": ["in", ours], "field_name": ["like", "itil\\_%"]},
+		pluck="name",
+	):
+		frappe.delete_doc("Property Setter", name, ignore_permissions=True, force=True)
+	for role in D.ROLES:
+		if frappe.db.exists("Role", role):
+			frappe.db.delete("Has Role", {"role": role})
+			frappe.db.delete("Custom DocPerm", {"role": role})
+			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
+
+
+def _modules() -> list[str]:
+	return frappe.get_module_list(APP)
+
+
+def ensure_roles():
+	for role in D.ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+
+
+def _apps_present(apps=None) -> list[str]:
+	installed = set(frappe.get_installed_apps())
+	return [app for app in (apps or CUSTOM_FIELDS) if app in installed or app == "frappe"]
+
+
+def sync_custom_fields(apps=None):
+	"""Create or update our custom fields for the installed apps; touch nothing that is already right."""
+	for app in _apps_present(apps):
+		for doctype, fields in CUSTOM_FIELDS[app].items():
+			if not frappe.db.exists("DocType", doctype):
+				continue
+			for df in fields:
+				_ensure_custom_field(doctype, df)
+	frappe.clear_cache()
+
+
+def _ensure_custom_field(doctype: str, df: dict):
+	name = f"{doctype}-{df['fieldname']}"
+	wanted = {**df, "dt": doctype, "module": MODULE, "is_system_generated": 1}
+	if not frappe.db.exists("Custom Field", name):
+		frappe.get_doc({"doctype": "Custom Field", **wanted}).insert(ignore_permissions=True)
+		return
+	doc = frappe.get_doc("Custom Field", name)
+	changed = {k: v for k, v in wanted.items() if (doc.get(k) or 0) != (v or 0)}
+	if changed:
+		doc.update(changed)
+		doc.save(ignore_permissions=True)
+
+
+def remove_custom_fields(apps):
+	for app in apps:
+		for doctype, fields in CUSTOM_FIELDS.get(app, {}).items():
+			for df in fields:
+				name = f"{doctype}-{df['fieldname']}"
+				if frappe.db.exists("Custom Field", name):
+					frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+	frappe.clear_cache()
+
+
+def footprint() -> dict:
+	"""What itil_crm wrote outside its own tables, with modification times: equal before and after a
+	re-run of migrate when migrate changes nothing. Used by CI (bench execute) and the tests."""
+	ours = frappe.get_all("DocType", filters={"module": ["in", _modules()]}, pluck="name")
+	rows = {}
+	rows["Custom Field"] = frappe.get_all(
+		"Custom Field",
+		filters={"name": ["in", all_field_names()]},
+		fields=["name", "modified"],
+		order_by="name",
+	)
+	rows["Custom Field on ours"] = frappe.get_all(
+		"Custom Field", filters={"dt": ["in", ours]}, fields=["name", "modified"], order_by="name"
+	)
+	rows["Property Setter"] = frappe.get_all(
+		"Property Setter",
+		or_filters={"doc_type": ["in", ours], "field_name": ["like", "itil\\_%"]},
+		fields=["name", "modified"],
+		order_by="name",
+	)
+	rows["Role"] = frappe.get_all(
+		"Role", filters={"name": ["in", D.ROLES]}, fields=["name", "modified"], order_by="name"
+	)
+	rows["DocType"] = frappe.get_all(
+		"DocType", filters={"name": ["in", ours]}, fields=["name", "modified"], order_by="name"
+	)
+	return {k: [(r.name, str(r.modified)) for r in v] for k, v in rows.items()}
+
+
+def leftovers() -> dict:
+	"""After uninstall: anything of ours still on the site (should be empty)."""
+	found = {
+		"DocType": frappe.get_all("DocType", filters={"name": ["like", "ITIL %"]}, pluck="name"),
+		"Module Def": frappe.get_all("Module Def", filters={"app_name": APP}, pluck="name"),
+		"Custom Field": frappe.get_all(
+			"Custom Field",
+			or_filters={
+				"name": ["in", all_field_names()],
+				"dt": ["like", "ITIL %"],
+				"fieldname": ["like", "itil\\_%"],
+			},
+			pluck="name",
+		),
+		"Property Setter": frappe.get_all(
+			"Property Setter",
+			or_filters={"doc_type": ["like", "ITIL %"], "field_name": ["like", "itil\\_%"]},
+			pluck="name",
+		),
+		"Role": frappe.get_all("Role", filters={"name": ["in", D.ROLES]}, pluck="name"),
+		"Tables": [t for t in frappe.db.get_tables(cached=False) if t.startswith("tabITIL ")],
+	}
+	return {k: v for k, v in found.items() if v}

@@ -1,0 +1,118 @@
+"""Seed the editable defaults once: existing records (possibly edited by the site) are never touched."""
+
+import itertools
+
+import frappe
+
+from itil_crm.setup import default_data as D
+
+
+def _insert_if_missing(doctype: str, name: str, values: dict) -> bool:
+	if frappe.db.exists(doctype, name):
+		return False
+	frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True)
+	return True
+
+
+def seed_defaults():
+	for name, rank in D.IMPACTS:
+		_insert_if_missing("ITIL Impact", name, {"impact_name": name, "rank": rank})
+	for name, rank in D.URGENCIES:
+		_insert_if_missing("ITIL Urgency", name, {"urgency_name": name, "rank": rank})
+	for name, rank, color in D.PRIORITIES:
+		_insert_if_missing("ITIL Priority", name, {"priority_name": name, "rank": rank, "color": color})
+	for name, urgency in D.CHANNELS:
+		_insert_if_missing("ITIL Channel", name, {"channel_name": name, "default_urgency": urgency})
+	for name in D.CI_TYPES:
+		_insert_if_missing("ITIL CI Type", name, {"type_name": name})
+	for name, inverse, propagates in D.CI_RELATIONSHIP_TYPES:
+		_insert_if_missing(
+			"ITIL CI Relationship Type",
+			name,
+			{"relationship_name": name, "inverse_label": inverse, "propagates_impact": propagates},
+		)
+	seed_calendars()
+	seed_support_groups()
+	seed_default_sla()
+	seed_settings()
+	seed_go_live_template()
+
+
+def system_timezone() -> str:
+	return frappe.db.get_single_value("System Settings", "time_zone") or "UTC"
+
+
+def seed_calendars():
+	tz = system_timezone()
+	_insert_if_missing(
+		"ITIL Service Calendar",
+		D.CALENDAR_24X7,
+		{"calendar_name": D.CALENDAR_24X7, "timezone": tz, "is_24x7": 1},
+	)
+	_insert_if_missing(
+		"ITIL Service Calendar",
+		D.CALENDAR_BUSINESS_HOURS,
+		{
+			"calendar_name": D.CALENDAR_BUSINESS_HOURS,
+			"timezone": tz,
+			"working_hours": [
+				{"weekday": day, "start_time": start, "end_time": end} for day, start, end in D.BUSINESS_HOURS
+			],
+		},
+	)
+
+
+def seed_support_groups():
+	for name, tier, _description in D.SUPPORT_GROUPS:
+		_insert_if_missing("ITIL Support Group", name, {"group_name": name, "tier": tier})
+	# functional escalation path 1 -> 2 -> 3, only where the site has not set one
+	names = [g[0] for g in D.SUPPORT_GROUPS]
+	for lower, upper in itertools.pairwise(names):
+		if not frappe.db.get_value("ITIL Support Group", lower, "escalation_group"):
+			frappe.db.set_value("ITIL Support Group", lower, "escalation_group", upper, update_modified=False)
+
+
+def seed_default_sla():
+	_insert_if_missing(
+		"ITIL Service Agreement",
+		D.DEFAULT_SLA,
+		{
+			"agreement_name": D.DEFAULT_SLA,
+			"agreement_type": "SLA",
+			"is_default": 1,
+			"service_calendar": D.CALENDAR_BUSINESS_HOURS,
+			"selection_order": 100,
+			"targets": [
+				{"priority": p, "response_time": response, "resolution_time": resolution}
+				for p, (response, resolution) in D.DEFAULT_SLA_TARGETS.items()
+			],
+		},
+	)
+
+
+def seed_settings():
+	settings = frappe.get_single("ITIL Settings")
+	if settings.priority_matrix:
+		return
+	for (impact, urgency), priority in D.PRIORITY_MATRIX.items():
+		settings.append("priority_matrix", {"impact": impact, "urgency": urgency, "priority": priority})
+	settings.key_customer_impact = settings.key_customer_impact or "High"
+	settings.critical_ci_impact = settings.critical_ci_impact or "High"
+	settings.default_service_calendar = settings.default_service_calendar or D.CALENDAR_BUSINESS_HOURS
+	settings.flags.ignore_permissions = True
+	settings.save()
+
+
+def seed_go_live_template():
+	_insert_if_missing(
+		"ITIL Go-Live Checklist Template",
+		D.GO_LIVE_TEMPLATE,
+		{
+			"template_name": D.GO_LIVE_TEMPLATE,
+			"description": "Go-live of a CRM application with an ITIL warranty period (R7-R11)",
+			"items": [
+				{"requirement": req, "task_en": en, "task_fr": fr, "is_exit_criterion": exit_}
+				for req, en, fr, exit_ in D.GO_LIVE_CHECKLIST
+			],
+		},
+	)
