@@ -11,8 +11,9 @@ app_icon = "octicon octicon-shield"
 app_color = "#2f6f9f"
 
 # ERPNext and Helpdesk are optional integrations, guarded at runtime: never list them here
-# (ERPNext refuses to install on a site whose setup wizard is done).
-required_apps = ["frappe"]
+# (ERPNext refuses to install on a site whose setup wizard is done). Frappe is always present;
+# its version range is in pyproject.toml ([tool.bench.frappe-dependencies]).
+required_apps = []
 
 export_python_type_annotations = True
 

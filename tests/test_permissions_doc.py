@@ -1,30 +1,8 @@
 """docs/permissions.md is the contract; the doctype JSON must say exactly the same."""
 
-import re
+from app_checks import load_doctypes
 
-from app_checks import ROOT, load_doctypes
-
-LETTERS = {"R": "read", "W": "write", "C": "create", "D": "delete"}
-
-
-def parse_permissions_doc(
-	path=ROOT / "docs" / "permissions.md",
-) -> tuple[list[str], dict[str, dict[str, set]]]:
-	lines = path.read_text().splitlines()
-	role_names = dict(re.findall(r"^- \*\*(.+?)\*\*: `(.+?)`", "\n".join(lines), re.M))
-	header = next(l for l in lines if l.startswith("| Module | DocType |"))
-	roles = [role_names[c.strip()] for c in header.strip("|").split("|")[2:]]
-	matrix = {}
-	start = lines.index(header) + 2
-	for line in lines[start:]:
-		if not line.startswith("|"):
-			break
-		cells = [c.strip() for c in line.strip("|").split("|")]
-		matrix[cells[1]] = {
-			role: {LETTERS[x] for x in cell.split()} if cell != "-" else set()
-			for role, cell in zip(roles, cells[2:])
-		}
-	return roles, matrix
+from itil_crm.tests.permission_matrix import LETTERS, parse_permissions_doc
 
 
 def test_doc_matches_doctype_permissions():
@@ -37,3 +15,12 @@ def test_doc_matches_doctype_permissions():
 			if perm.get("permlevel", 0) == 0:
 				from_json[perm["role"]] = {a for a in LETTERS.values() if perm.get(a)}
 		assert from_json == matrix[name], name
+
+
+def test_a_changed_doc_is_detected(tmp_path):
+	from itil_crm.tests.permission_matrix import DOC
+
+	broken = tmp_path / "permissions.md"
+	broken.write_text(DOC.read_text().replace("| ITIL Incident | R W C |", "| ITIL Incident | R W C D |"))
+	_roles, matrix = parse_permissions_doc(broken)
+	assert "delete" in matrix["ITIL Incident"]["ITIL Service Desk Agent"]

@@ -1,0 +1,77 @@
+"""Helpers for the integration tests (run by `bench run-tests --app itil_crm` in a real site)."""
+
+import frappe
+from frappe.utils import random_string
+
+# Doctypes of frappe / optional apps that our links reach: the tests build what they need
+# themselves, so the runner must not try to build those apps' test records.
+TEST_IGNORE = [
+	"Asset", "Serial No", "Item", "Supplier", "Customer Group", "Customer", "HD Customer",
+	"HD Ticket", "Issue", "Contact", "User", "DocType",
+]  # fmt: skip
+
+
+def make_ci(name=None, ci_type="Application", environment="Production", criticality="Medium", **kw):
+	return frappe.get_doc(
+		{
+			"doctype": "ITIL Configuration Item",
+			"ci_name": name or f"_Test CI {random_string(6)}",
+			"ci_type": ci_type,
+			"environment": environment,
+			"criticality": criticality,
+			**kw,
+		}
+	).insert()
+
+
+def make_incident(**kw):
+	values = {
+		"doctype": "ITIL Incident",
+		"subject": f"_Test incident {random_string(6)}",
+		"impact": "Medium",
+		"urgency": "Medium",
+		"channel": "Email",
+	}
+	values.update(kw)
+	return frappe.get_doc(values).insert()
+
+
+def make_problem(**kw):
+	return frappe.get_doc(
+		{"doctype": "ITIL Problem", "title": f"_Test problem {random_string(6)}", **kw}
+	).insert()
+
+
+def make_known_error(**kw):
+	return frappe.get_doc(
+		{
+			"doctype": "ITIL Known Error",
+			"title": f"_Test known error {random_string(6)}",
+			"symptoms": "Slow searches",
+			"workaround": "Re-index",
+			**kw,
+		}
+	).insert()
+
+
+def move(doc, *statuses, **values):
+	for status in statuses:
+		doc.status = status
+		doc.update(values.pop(status, {}))
+		doc.save()
+	return doc
+
+
+def user_with_roles(*roles, prefix="itil-test"):
+	email = f"{prefix}-{random_string(8).lower()}@example.com"
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": "Test",
+			"send_welcome_email": 0,
+			"user_type": "System User",
+			"roles": [{"role": r} for r in roles],
+		}
+	).insert(ignore_permissions=True)
+	return user.name
