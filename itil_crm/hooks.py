@@ -34,10 +34,7 @@ fixtures = []
 
 # Desk
 # ----
-doctype_js = {}
-doctype_list_js = {
-	"ITIL Incident": "public/js/itil_incident_list.js",
-}
+# form and list scripts live beside their doctypes (<doctype>.js, <doctype>_list.js)
 
 # Document events
 # ---------------

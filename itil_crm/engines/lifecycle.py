@@ -9,6 +9,7 @@ about frappe; the Frappe layer calls :func:`check_transition` and turns the erro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 class TransitionError(ValueError):
@@ -53,7 +54,7 @@ class Lifecycle:
 	# (from, to) -> roles allowed to make that move; moves not listed are open to anyone who may write
 	guarded: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
-	@property
+	@cached_property
 	def states(self) -> list[str]:
 		seen: list[str] = []
 		for src, targets in self.moves.items():

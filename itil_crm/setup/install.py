@@ -151,6 +151,7 @@ def leftovers() -> dict:
 			pluck="name",
 		),
 		"Role": frappe.get_all("Role", filters={"name": ["in", D.ROLES]}, pluck="name"),
+		"Workspace": frappe.get_all("Workspace", filters={"name": "ITIL"}, pluck="name"),
 		"Tables": [t for t in frappe.db.get_tables(cached=False) if t.startswith("tabITIL ")],
 	}
 	return {k: v for k, v in found.items() if v}
