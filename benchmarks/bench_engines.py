@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from itil_crm.engines.lifecycle import CHANGE, INCIDENT  # noqa: E402
-from itil_crm.engines.priority_matrix import lookup, validate_matrix  # noqa: E402
-from itil_crm.setup.default_data import PRIORITY_MATRIX  # noqa: E402
+from itil_crm.engines.lifecycle import CHANGE, INCIDENT
+from itil_crm.engines.priority_matrix import lookup, validate_matrix
+from itil_crm.setup.default_data import PRIORITY_MATRIX
 
 
 def rate(fn, n: int) -> float:

@@ -96,6 +96,8 @@ def seed_settings():
 		return
 	for (impact, urgency), priority in D.PRIORITY_MATRIX.items():
 		settings.append("priority_matrix", {"impact": impact, "urgency": urgency, "priority": priority})
+	settings.default_impact = settings.default_impact or "Medium"
+	settings.default_urgency = settings.default_urgency or "Medium"
 	settings.key_customer_impact = settings.key_customer_impact or "High"
 	settings.critical_ci_impact = settings.critical_ci_impact or "High"
 	settings.default_service_calendar = settings.default_service_calendar or D.CALENDAR_BUSINESS_HOURS

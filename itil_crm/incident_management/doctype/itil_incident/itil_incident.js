@@ -13,6 +13,13 @@ frappe.ui.form.on("ITIL Incident", {
 		frm.set_query("problem", () => ({ filters: { status: ["not in", ["Closed"]] } }));
 	},
 	refresh(frm) {
+		if (!frm.is_new() && frm.doc.known_error && !["Resolved", "Closed", "Cancelled"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Apply Workaround"), () =>
+				frm
+					.call("apply_known_error", { known_error: frm.doc.known_error })
+					.then(() => frm.reload_doc())
+			);
+		}
 		if (frm.doc.sla_status) {
 			const colors = {
 				"On Track": "green",

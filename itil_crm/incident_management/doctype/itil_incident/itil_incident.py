@@ -68,8 +68,14 @@ class ITILIncident(Document):
 	# end: auto-generated types
 
 	def before_validate(self):
+		"""Fill what the caller did not give: urgency from the channel, then the defaults of ITIL Settings
+		(incidents logged from a mailbox arrive with a subject and a sender only)."""
 		if not self.urgency and self.channel:
 			self.urgency = frappe.db.get_value("ITIL Channel", self.channel, "default_urgency")
+		if not (self.impact and self.urgency):
+			settings = frappe.get_cached_doc("ITIL Settings")
+			self.impact = self.impact or settings.default_impact
+			self.urgency = self.urgency or settings.default_urgency
 
 	def validate(self):
 		previous = enforce(self, INCIDENT)
@@ -84,6 +90,24 @@ class ITILIncident(Document):
 				frappe.ValidationError,
 			)
 		self.track_resolution(previous)
+
+	@frappe.whitelist()
+	def apply_known_error(self, known_error: str):
+		"""Resolve at the current tier with a documented workaround (no escalation needed)."""
+		self.check_permission("write")
+		workaround = frappe.db.get_value("ITIL Known Error", known_error, "workaround")
+		if not workaround:
+			frappe.throw(
+				_("Known error {0} documents no workaround to apply.").format(known_error),
+				frappe.ValidationError,
+			)
+		self.known_error = known_error
+		self.resolution_code = "Workaround Applied"
+		self.resolution_notes = workaround
+		if self.status not in ("Resolved", "Closed"):
+			self.status = "Resolved"
+		self.save()
+		return self.status
 
 	def track_resolution(self, previous: str | None):
 		if self.status in ("Resolved", "Closed") and not self.resolution_code:

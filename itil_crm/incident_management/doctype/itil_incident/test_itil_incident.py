@@ -111,3 +111,23 @@ class TestITILIncident(FrappeTestCase):
 			frappe.db.rollback(save_point="matrix_hole")
 			frappe.clear_document_cache("ITIL Settings", "ITIL Settings")
 		self.assertEqual(len(original), 9)
+
+	def test_apply_known_error_workaround_resolves_at_current_tier(self):
+		known_error = make_known_error(workaround="Restart the indexer")
+		incident = move(make_incident(support_group="Level 1 - Service Desk"), "Assigned")
+		self.assertEqual(incident.apply_known_error(known_error.name), "Resolved")
+		incident.reload()
+		self.assertEqual(
+			(incident.status, incident.resolution_code, incident.known_error, incident.tier),
+			("Resolved", "Workaround Applied", known_error.name, 1),
+		)
+		self.assertIn("Restart the indexer", incident.resolution_notes)
+		empty = make_known_error(workaround="")
+		with self.assertRaises(frappe.ValidationError):
+			make_incident().apply_known_error(empty.name)
+
+	def test_incident_from_a_mailbox_gets_default_impact_and_urgency(self):
+		doc = frappe.get_doc({"doctype": "ITIL Incident", "subject": "Help", "caller_email": "a@example.com"})
+		doc.flags.ignore_mandatory = True  # as Email Account append_to inserts it
+		doc.insert()
+		self.assertEqual((doc.impact, doc.urgency, doc.priority), ("Medium", "Medium", "P3 Moderate"))

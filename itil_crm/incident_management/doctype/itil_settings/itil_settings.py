@@ -23,7 +23,9 @@ class ITILSettings(Document):
 		)
 
 		critical_ci_impact: DF.Link | None
+		default_impact: DF.Link | None
 		default_service_calendar: DF.Link | None
+		default_urgency: DF.Link | None
 		default_warning_thresholds: DF.Data | None
 		key_customer_impact: DF.Link | None
 		priority_matrix: DF.Table[ITILPriorityMatrixEntry]
