@@ -38,6 +38,19 @@ fixtures = []
 
 # Document events
 # ---------------
-doc_events = {}
+doc_events = {
+	# the first reply sent to the caller is the first response of the SLA clock
+	"Communication": {"after_insert": "itil_crm.service_level.response.on_communication"},
+}
+
+# Scheduled jobs
+# --------------
+scheduler_events = {
+	"cron": {
+		# thresholds crossed since the last run: status, alerts, escalations (set-based, idempotent)
+		"*/5 * * * *": ["itil_crm.service_level.sweep.run"],
+	},
+	"daily": ["itil_crm.service_desk.tier_alerts.run"],
+}
 
 # Translations: itil_crm/translations/fr.csv

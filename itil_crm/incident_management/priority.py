@@ -1,8 +1,14 @@
-"""Priority of an incident from the impact x urgency matrix held in ITIL Settings."""
+"""Priority of an incident (R4): the matrix of ITIL Settings, raised by key customers, critical CIs and
+the channel's urgency (see itil_crm.engines.priority)."""
 
 import frappe
+from frappe import _
 
+from itil_crm.engines.priority import Floor, PriorityDecision, decide_priority
 from itil_crm.engines.priority_matrix import lookup
+from itil_crm.integrations.apps import is_installed
+
+OVERRIDE_ROLES = {"ITIL Service Level Manager", "System Manager"}
 
 
 def current_matrix() -> dict[tuple[str, str], str]:
@@ -12,3 +18,79 @@ def current_matrix() -> dict[tuple[str, str], str]:
 
 def priority_for(impact: str | None, urgency: str | None) -> str | None:
 	return lookup(current_matrix(), impact, urgency)
+
+
+def _ranks(doctype: str) -> dict[str, int]:
+	return {r.name: r.rank for r in frappe.get_all(doctype, fields=["name", "rank"])}
+
+
+def key_account_reason(doc) -> str | None:
+	"""Why the caller counts as a key customer, or None."""
+	if doc.customer_type and doc.customer:
+		if doc.customer_type == "Customer" and is_installed("erpnext"):
+			customer = frappe.db.get_value(
+				"Customer", doc.customer, ["itil_key_account", "customer_group"], as_dict=True
+			)
+			if customer and customer.itil_key_account:
+				return _("key account {0}").format(doc.customer)
+			if (
+				customer
+				and customer.customer_group
+				and frappe.db.get_value("Customer Group", customer.customer_group, "itil_key_account")
+			):
+				return _("key customer group {0}").format(customer.customer_group)
+		elif doc.customer_type == "HD Customer" and is_installed("helpdesk"):
+			if frappe.db.get_value("HD Customer", doc.customer, "itil_key_account"):
+				return _("key account {0}").format(doc.customer)
+	if doc.caller and frappe.db.get_value("Contact", doc.caller, "itil_key_contact"):
+		return _("key contact {0}").format(doc.caller)
+	return None
+
+
+def decide(doc) -> PriorityDecision:
+	settings = frappe.get_cached_doc("ITIL Settings")
+	impact_floors, urgency_floors = [], []
+	if settings.key_customer_impact and (why := key_account_reason(doc)):
+		impact_floors.append(Floor(settings.key_customer_impact, why))
+	if settings.critical_ci_impact and doc.configuration_item:
+		if (
+			frappe.db.get_value("ITIL Configuration Item", doc.configuration_item, "criticality")
+			== "Critical"
+		):
+			impact_floors.append(
+				Floor(
+					settings.critical_ci_impact,
+					_("critical configuration item {0}").format(doc.configuration_item),
+				)
+			)
+	if doc.channel:
+		channel_urgency = frappe.db.get_value("ITIL Channel", doc.channel, "default_urgency")
+		if channel_urgency:
+			urgency_floors.append(Floor(channel_urgency, _("channel {0}").format(doc.channel)))
+	try:
+		return decide_priority(
+			current_matrix(),
+			_ranks("ITIL Impact"),
+			_ranks("ITIL Urgency"),
+			doc.impact,
+			doc.urgency,
+			impact_floors,
+			urgency_floors,
+			override=doc.priority_override,
+			override_reason=doc.override_reason,
+		)
+	except ValueError:
+		frappe.throw(_("Give the reason for overriding the priority."), frappe.ValidationError)
+
+
+def check_override_allowed(doc) -> None:
+	"""Only a service level manager may set or change a priority override."""
+	before = doc.get_doc_before_save()
+	old = (before.priority_override, before.override_reason) if before else (None, None)
+	if (doc.priority_override, doc.override_reason) == old or not (doc.priority_override or old[0]):
+		return
+	if frappe.session.user != "Administrator" and not (OVERRIDE_ROLES & set(frappe.get_roles())):
+		frappe.throw(
+			_("Only a {0} may override an incident's priority.").format(_("ITIL Service Level Manager")),
+			frappe.PermissionError,
+		)

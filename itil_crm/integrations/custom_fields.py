@@ -30,6 +30,15 @@ CUSTOM_FIELDS: dict[str, dict[str, list[dict]]] = {
 				"description": "Incidents for this customer get at least the key-customer impact",
 			},
 		],
+		"Customer Group": [
+			{
+				"fieldname": "itil_key_account",
+				"fieldtype": "Check",
+				"label": "Key Accounts (ITIL)",
+				"insert_after": "is_group",
+				"description": "Incidents for customers of this group get at least the key-customer impact",
+			},
+		],
 		"Issue": [
 			{
 				"fieldname": "itil_incident",

@@ -24,6 +24,15 @@ PRIORITY_MATRIX = {
 	("Low", "Low"): "P5 Planning",
 }
 
+# ITIL Settings fields seeded when empty
+SETTINGS = {
+	"default_impact": "Medium",
+	"default_urgency": "Medium",
+	"key_customer_impact": "High",
+	"critical_ci_impact": "High",
+	"default_service_calendar": "Business Hours",
+}
+
 # channel -> default urgency
 CHANNELS = [
 	("Email", "Medium"),
@@ -162,3 +171,12 @@ ROLES = [
 	"ITIL Configuration Manager",
 	"ITIL Service Level Manager",
 ]
+
+SLA_ALERT_NOTIFICATION = "ITIL SLA Alert"
+SLA_ALERT_EMAIL = "ITIL SLA Alert (Email)"
+SLA_ALERT_SUBJECT = "[{{ doc.level }}] {{ doc.incident }}: {{ doc.clock }} clock at {{ doc.threshold }} %"
+SLA_ALERT_MESSAGE = """**{{ doc.level }}**: incident {{ doc.incident }} ({{ doc.subject }}).
+
+The {{ doc.clock }} clock has reached {{ doc.threshold }} % of its target{% if doc.due_by %}, due {{ doc.due_by }}{% endif %}.
+Priority: {{ doc.priority or "-" }}. Support group: {{ doc.support_group or "-" }}.
+"""

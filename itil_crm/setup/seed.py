@@ -36,6 +36,7 @@ def seed_defaults():
 	seed_default_sla()
 	seed_settings()
 	seed_go_live_template()
+	seed_notifications()
 
 
 def system_timezone() -> str:
@@ -91,18 +92,20 @@ def seed_default_sla():
 
 
 def seed_settings():
+	"""The ITIL matrix when the site has none, and the settings still empty (no value is overwritten)."""
 	settings = frappe.get_single("ITIL Settings")
-	if settings.priority_matrix:
-		return
-	for (impact, urgency), priority in D.PRIORITY_MATRIX.items():
-		settings.append("priority_matrix", {"impact": impact, "urgency": urgency, "priority": priority})
-	settings.default_impact = settings.default_impact or "Medium"
-	settings.default_urgency = settings.default_urgency or "Medium"
-	settings.key_customer_impact = settings.key_customer_impact or "High"
-	settings.critical_ci_impact = settings.critical_ci_impact or "High"
-	settings.default_service_calendar = settings.default_service_calendar or D.CALENDAR_BUSINESS_HOURS
-	settings.flags.ignore_permissions = True
-	settings.save()
+	changed = False
+	if not settings.priority_matrix:
+		for (impact, urgency), priority in D.PRIORITY_MATRIX.items():
+			settings.append("priority_matrix", {"impact": impact, "urgency": urgency, "priority": priority})
+		changed = True
+	for fieldname, value in D.SETTINGS.items():
+		if not settings.get(fieldname):
+			settings.set(fieldname, value)
+			changed = True
+	if changed:
+		settings.flags.ignore_permissions = True
+		settings.save()
 
 
 def seed_go_live_template():
@@ -118,3 +121,28 @@ def seed_go_live_template():
 			],
 		},
 	)
+
+
+def seed_notifications():
+	"""Frappe Notifications for SLA alerts, to the group lead and the service level managers: one in-app
+	(works without any email setup) and one by email. Yours to edit (template, recipients) once seeded."""
+	for name, channel in ((D.SLA_ALERT_NOTIFICATION, "System Notification"), (D.SLA_ALERT_EMAIL, "Email")):
+		if frappe.db.exists("Notification", name):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Notification",
+				"enabled": 1,
+				"channel": channel,
+				"document_type": "ITIL SLA Alert",
+				"event": "New",
+				"module": "Service Level",
+				"subject": D.SLA_ALERT_SUBJECT,
+				"message": D.SLA_ALERT_MESSAGE,
+				"message_type": "Markdown",
+				"recipients": [
+					{"receiver_by_document_field": "group_lead"},
+					{"receiver_by_role": "ITIL Service Level Manager"},
+				],
+			}
+		).insert(ignore_permissions=True, set_name=name)

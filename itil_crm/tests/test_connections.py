@@ -93,7 +93,7 @@ class TestConnections(FrappeTestCase):
 
 	def test_masters(self):
 		self.assertGreaterEqual(counts("ITIL Priority", self.incidents[0].priority)["ITIL Incident"], 2)
-		self.assertGreaterEqual(counts("ITIL Channel", "Email")["ITIL Incident"], 2)
+		self.assertGreaterEqual(counts("ITIL Channel", "Portal")["ITIL Incident"], 2)
 		self.assertGreaterEqual(
 			counts("ITIL Service Calendar", "Business Hours")["ITIL Service Agreement"], 1
 		)

@@ -1,6 +1,40 @@
 // Copyright (c) 2026, itil_crm contributors
 // For license information, please see license.txt
 
+const SLA_COLORS = {
+	"On Track": "green",
+	Warning: "orange",
+	Paused: "blue",
+	Breached: "red",
+	Met: "green",
+	Missed: "red",
+};
+const OPEN = ["New", "Assigned", "In Progress", "On Hold"];
+
+function countdown(target) {
+	const seconds = Math.round((frappe.datetime.str_to_obj(target) - new Date()) / 1000);
+	const abs = Math.abs(seconds);
+	const parts = [];
+	if (abs >= 86400) parts.push(`${Math.floor(abs / 86400)}d`);
+	if (abs >= 3600) parts.push(`${Math.floor((abs % 86400) / 3600)}h`);
+	parts.push(`${Math.floor((abs % 3600) / 60)}m`);
+	return seconds >= 0 ? __("in {0}", [parts.join(" ")]) : __("{0} ago", [parts.join(" ")]);
+}
+
+function render_sla(frm) {
+	const doc = frm.doc;
+	if (!doc.sla_status) return;
+	const bits = [`${__("SLA")}: ${__(doc.sla_status)}`];
+	if (OPEN.includes(doc.status) && doc.sla_status !== "Paused") {
+		if (!doc.first_responded_on && doc.response_by)
+			bits.push(`${__("response due")} ${countdown(doc.response_by)}`);
+		if (doc.resolution_by) bits.push(`${__("resolution due")} ${countdown(doc.resolution_by)}`);
+	}
+	frm.dashboard.set_headline_alert(
+		`<span class="indicator ${SLA_COLORS[doc.sla_status] || "gray"}">${bits.join(" · ")}</span>`
+	);
+}
+
 frappe.ui.form.on("ITIL Incident", {
 	setup(frm) {
 		frm.set_query("customer_type", () => ({
@@ -13,28 +47,40 @@ frappe.ui.form.on("ITIL Incident", {
 		frm.set_query("problem", () => ({ filters: { status: ["not in", ["Closed"]] } }));
 	},
 	refresh(frm) {
-		if (!frm.is_new() && frm.doc.known_error && !["Resolved", "Closed", "Cancelled"].includes(frm.doc.status)) {
+		render_sla(frm);
+		clearInterval(frm.__sla_timer);
+		frm.__sla_timer = setInterval(() => render_sla(frm), 30000);
+		if (frm.is_new() || !OPEN.includes(frm.doc.status)) return;
+		if (frm.doc.known_error) {
 			frm.add_custom_button(__("Apply Workaround"), () =>
 				frm
 					.call("apply_known_error", { known_error: frm.doc.known_error })
 					.then(() => frm.reload_doc())
 			);
 		}
-		if (frm.doc.sla_status) {
-			const colors = {
-				"On Track": "green",
-				Warning: "orange",
-				Paused: "blue",
-				Breached: "red",
-				Met: "green",
-				Missed: "red",
-			};
-			frm.dashboard.set_headline_alert(
-				`<span class="indicator ${colors[frm.doc.sla_status] || "gray"}">${__("SLA")}: ${__(
-					frm.doc.sla_status
-				)}</span>`
-			);
-		}
+		frm.add_custom_button(__("Escalate"), () => {
+			const dialog = new frappe.ui.Dialog({
+				title: __("Functional Escalation"),
+				fields: [
+					{
+						fieldname: "to_group",
+						fieldtype: "Link",
+						options: "ITIL Support Group",
+						label: __("To Group"),
+						description: __("Empty: the next tier of the current group"),
+					},
+					{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+				],
+				primary_action_label: __("Escalate"),
+				primary_action(values) {
+					frm.call("escalate", values).then(() => {
+						dialog.hide();
+						frm.reload_doc();
+					});
+				},
+			});
+			dialog.show();
+		});
 	},
 	channel(frm) {
 		if (frm.doc.channel && !frm.doc.urgency) {

@@ -4,12 +4,15 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import now_datetime
 
 from itil_crm.engines.lifecycle import INCIDENT
-from itil_crm.incident_management.priority import priority_for
+from itil_crm.incident_management.priority import check_override_allowed, decide
 from itil_crm.integrations.apps import validate_customer, validate_source
 from itil_crm.lifecycle import enforce
+from itil_crm.service_desk import escalation
+from itil_crm.service_level import incident_clock
+from itil_crm.service_level import time as service_time
+from itil_crm.service_level.legs import update_legs
 
 
 class ITILIncident(Document):
@@ -22,8 +25,12 @@ class ITILIncident(Document):
 		from frappe.types import DF
 
 		from itil_crm.configuration_management.doctype.itil_affected_ci.itil_affected_ci import ITILAffectedCI
+		from itil_crm.service_desk.doctype.itil_escalation.itil_escalation import ITILEscalation
+		from itil_crm.service_level.doctype.itil_incident_leg.itil_incident_leg import ITILIncidentLeg
+		from itil_crm.service_level.doctype.itil_sla_event.itil_sla_event import ITILSLAEvent
 
 		affected_cis: DF.Table[ITILAffectedCI]
+		agreement_reason: DF.SmallText | None
 		caller: DF.Link | None
 		caller_email: DF.Data | None
 		caller_phone: DF.Data | None
@@ -34,13 +41,21 @@ class ITILIncident(Document):
 		customer: DF.DynamicLink | None
 		customer_type: DF.Link | None
 		description: DF.TextEditor | None
+		effective_impact: DF.Link | None
+		effective_urgency: DF.Link | None
+		escalations: DF.Table[ITILEscalation]
 		first_responded_on: DF.Datetime | None
 		impact: DF.Link
 		known_error: DF.Link | None
+		legs: DF.Table[ITILIncidentLeg]
 		naming_series: DF.Literal["INC-.YYYY.-"]
+		next_sla_check: DF.Datetime | None
 		opened_on: DF.Datetime | None
+		override_reason: DF.SmallText | None
 		paused_seconds: DF.Duration | None
 		priority: DF.Link | None
+		priority_override: DF.Link | None
+		priority_reason: DF.SmallText | None
 		problem: DF.Link | None
 		resolution_by: DF.Datetime | None
 		resolution_code: DF.Literal[
@@ -53,10 +68,14 @@ class ITILIncident(Document):
 			"No Fault Found",
 			"Cancelled by Caller",
 		]
+		resolution_elapsed: DF.Duration | None
 		resolution_notes: DF.TextEditor | None
 		resolved_on: DF.Datetime | None
 		response_by: DF.Datetime | None
+		response_elapsed: DF.Duration | None
 		service_agreement: DF.Link | None
+		sla_events: DF.Table[ITILSLAEvent]
+		sla_notified: DF.SmallText | None
 		sla_status: DF.Literal["", "On Track", "Warning", "Paused", "Breached", "Met", "Missed"]
 		source_name: DF.DynamicLink | None
 		source_type: DF.Link | None
@@ -76,20 +95,38 @@ class ITILIncident(Document):
 			settings = frappe.get_cached_doc("ITIL Settings")
 			self.impact = self.impact or settings.default_impact
 			self.urgency = self.urgency or settings.default_urgency
+		self.opened_on = self.opened_on or service_time.naive(service_time.now())
 
 	def validate(self):
 		previous = enforce(self, INCIDENT)
 		validate_customer(self)
 		validate_source(self)
-		self.priority = priority_for(self.impact, self.urgency)
-		if not self.priority:
+		self.set_priority()
+		self.track_resolution(previous)
+		now = service_time.now()
+		incident_clock.refresh(self, previous, now)
+		update_legs(self, now)
+
+	def set_priority(self):
+		check_override_allowed(self)
+		decision = decide(self)
+		if not decision.priority:
 			frappe.throw(
 				_(
 					"No priority is set for impact {0} x urgency {1}: complete the matrix in ITIL Settings."
-				).format(self.impact, self.urgency),
+				).format(decision.impact, decision.urgency),
 				frappe.ValidationError,
 			)
-		self.track_resolution(previous)
+		self.priority = decision.priority
+		self.effective_impact, self.effective_urgency = decision.impact, decision.urgency
+		self.priority_reason = "\n".join(decision.reasons)
+
+	@frappe.whitelist()
+	def escalate(self, to_group: str | None = None, reason: str | None = None):
+		"""Functional escalation: to the next tier (the group's Escalates To) or to a chosen group."""
+		self.check_permission("write")
+		escalation.escalate(self, to_group, reason)
+		return self.support_group
 
 	@frappe.whitelist()
 	def apply_known_error(self, known_error: str):
@@ -112,9 +149,10 @@ class ITILIncident(Document):
 	def track_resolution(self, previous: str | None):
 		if self.status in ("Resolved", "Closed") and not self.resolution_code:
 			frappe.throw(_("Set a resolution code before resolving the incident."), frappe.ValidationError)
+		now = service_time.naive(service_time.now())
 		if self.status == "Resolved" and previous != "Resolved":
-			self.resolved_on = now_datetime()
+			self.resolved_on = now
 		elif self.status not in ("Resolved", "Closed"):
 			self.resolved_on = None  # reopened
 		if self.status == "Closed" and previous != "Closed":
-			self.closed_on = now_datetime()
+			self.closed_on = now

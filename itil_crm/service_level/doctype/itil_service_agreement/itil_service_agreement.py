@@ -25,6 +25,7 @@ class ITILServiceAgreement(Document):
 
 		agreement_name: DF.Data
 		agreement_type: DF.Literal["SLA", "OLA", "UC"]
+		auto_escalate_at: DF.Percent
 		customer: DF.DynamicLink | None
 		customer_type: DF.Link | None
 		enabled: DF.Check

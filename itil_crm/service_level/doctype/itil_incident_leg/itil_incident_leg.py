@@ -1,0 +1,34 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ITILIncidentLeg(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		agreement_type: DF.Data | None
+		assigned_on: DF.Datetime
+		breached: DF.Check
+		caused_sla_breach: DF.Check
+		due_by: DF.Datetime | None
+		elapsed_seconds: DF.Duration | None
+		is_external: DF.Check
+		outcome: DF.Literal["Open", "Escalated", "Reassigned", "Resolved", "Cancelled"]
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		released_on: DF.Datetime | None
+		service_agreement: DF.Link | None
+		support_group: DF.Link
+		target_seconds: DF.Duration | None
+		tier: DF.Int
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,169 @@
+"""An incident's SLA clock, recomputed on every save from its stored event log (``sla_events``).
+
+The log records what the clock needs: opened, responded, status changes (pauses), priority and
+agreement changes, resolved, reopened, closed. The clock itself is a pure function of that log
+(itil_crm.engines.sla_clock); nothing is accumulated save after save.
+"""
+
+import frappe
+from frappe import _
+
+from itil_crm.engines.business_time import add_business_seconds
+from itil_crm.engines.sla_clock import ClockResult, Event, compute_clock
+from itil_crm.service_level import time as T
+from itil_crm.service_level.agreements import load_agreement
+from itil_crm.service_level.selection import select_for
+
+OPEN_STATUSES = ("New", "Assigned", "In Progress", "On Hold")
+STOPPED_STATUSES = ("Resolved", "Closed", "Cancelled")
+RESPONDED_STATUSES = ("In Progress", "Resolved")
+
+
+def log_event(doc, kind: str, at, value: str | None = None, note: str | None = None) -> None:
+	doc.append("sla_events", {"event_type": kind, "at": T.naive(at), "value": value, "note": note})
+
+
+def has_event(doc, kind: str) -> bool:
+	return any(row.event_type == kind for row in doc.sla_events)
+
+
+def engine_events(rows) -> list[Event]:
+	return [Event(T.aware(r.at), r.event_type, r.value) for r in rows]
+
+
+def record_changes(doc, previous_status: str | None, now) -> None:
+	"""Append the events this save brings, and (re)select the agreement when its inputs changed."""
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if not doc.sla_events:
+		log_event(doc, "opened", T.aware(doc.opened_on) or now)
+	if doc.is_new() or _selection_inputs(before) != _selection_inputs(doc) or not doc.service_agreement:
+		selection = select_for(doc)
+		if selection.agreement != doc.service_agreement or not doc.agreement_reason:
+			if doc.service_agreement and selection.agreement != doc.service_agreement:
+				doc.add_comment(
+					"Info",
+					_("Service agreement changed from {0} to {1}: {2}").format(
+						doc.service_agreement, selection.agreement or _("none"), selection.reason
+					),
+				)
+			if selection.agreement != doc.service_agreement or doc.is_new():
+				log_event(doc, "agreement", now, selection.agreement, selection.reason)
+			doc.service_agreement = selection.agreement
+			doc.agreement_reason = selection.reason
+	if doc.priority and (before is None or before.priority != doc.priority):
+		log_event(doc, "priority", now, doc.priority)
+	if previous_status != doc.status:
+		log_event(doc, "status", now, doc.status)
+		if doc.status in RESPONDED_STATUSES and not has_event(doc, "responded"):
+			record_response(doc, now)
+		if doc.status == "Resolved":
+			log_event(doc, "resolved", now)
+		elif previous_status == "Resolved" and doc.status in OPEN_STATUSES:
+			log_event(doc, "reopened", now)
+		if doc.status in ("Closed", "Cancelled"):
+			log_event(doc, "closed", now, doc.status)
+
+
+def _selection_inputs(doc):
+	return (doc.customer_type, doc.customer) if doc else None
+
+
+def record_response(doc, at, note: str | None = None) -> None:
+	log_event(doc, "responded", at, note=note)
+	doc.first_responded_on = T.naive(at)
+
+
+def compute(doc, now) -> ClockResult | None:
+	events = engine_events(doc.sla_events)
+	names = {e.value for e in events if e.kind == "agreement" and e.value} | {doc.service_agreement}
+	agreements = {n: a for n in names if n and (a := load_agreement(n))}
+	if not doc.service_agreement or not agreements:
+		return None
+	return compute_clock(agreements, events, now)
+
+
+def apply(doc, result: ClockResult | None, now) -> None:
+	"""Store the clock on the incident, and when the sweep should look at it next."""
+	if not doc.is_new():  # the sweep may have sent alerts since this form was loaded
+		stored = frappe.db.get_value(doc.doctype, doc.name, "sla_notified")
+		doc.sla_notified = ",".join(sorted(notified_keys(doc.sla_notified) | notified_keys(stored)))
+	if result is None:
+		doc.update(
+			{
+				"sla_status": "",
+				"response_by": None,
+				"resolution_by": None,
+				"response_elapsed": 0,
+				"resolution_elapsed": 0,
+				"paused_seconds": 0,
+				"next_sla_check": None,
+			}
+		)
+		return
+	doc.update(
+		{
+			"sla_status": result.status,
+			"response_by": T.naive(result.response_by),
+			"resolution_by": T.naive(result.resolution_by),
+			"response_elapsed": result.response_elapsed,
+			"resolution_elapsed": result.resolution_elapsed,
+			"paused_seconds": result.paused_seconds,
+			"first_responded_on": T.naive(result.responded_on)
+			if result.responded_on
+			else doc.first_responded_on,
+			"next_sla_check": T.naive(
+				next_check(doc.service_agreement, doc.status, result, doc.sla_notified, now)
+			),
+		}
+	)
+
+
+def notified_keys(text: str | None) -> set[str]:
+	return {k for k in (text or "").split(",") if k}
+
+
+def crossed_keys(result: ClockResult) -> set[str]:
+	keys = {f"response:{t:g}" for t in result.response_thresholds}
+	keys |= {f"resolution:{t:g}" for t in result.resolution_thresholds}
+	return keys
+
+
+def next_check(agreement_name: str | None, status: str, result: ClockResult, notified: str | None, now):
+	"""The earliest instant at which a threshold not yet notified is (or will be) crossed.
+
+	Already crossed but not yet notified: ``now`` (the next sweep sends it). Paused or stopped clocks
+	cross nothing more until a save changes them, so they need no check."""
+	if status not in OPEN_STATUSES:
+		return None
+	done = notified_keys(notified)
+	if crossed_keys(result) - done:
+		return now
+	if result.status == "Paused":
+		return None
+	agreement = load_agreement(agreement_name)
+	target = agreement.targets.get(result.priority) if agreement else None
+	if target is None:
+		return None
+	upcoming = []
+	for clock, elapsed, goal, running in (
+		("response", result.response_elapsed, target.response_seconds, result.responded_on is None),
+		("resolution", result.resolution_elapsed, target.resolution_seconds, True),
+	):
+		if not running or not goal:
+			continue
+		for t in sorted(set(agreement.thresholds) | {100.0}):
+			if f"{clock}:{t:g}" in done:
+				continue
+			remaining = goal * t / 100 - elapsed
+			if remaining > 0:
+				upcoming.append(add_business_seconds(agreement.calendar, now, remaining))
+				break
+	return min(upcoming) if upcoming else None
+
+
+def refresh(doc, previous_status: str | None, now=None) -> ClockResult | None:
+	now = now or T.now()
+	record_changes(doc, previous_status, now)
+	result = compute(doc, now)
+	apply(doc, result, now)
+	return result

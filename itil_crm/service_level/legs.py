@@ -1,0 +1,94 @@
+"""OLA / UC legs (R3): each assignment of an incident to a support group is a leg, timed against that
+group's agreement (an OLA for an internal group, a UC for an external supplier), closed when the
+incident leaves the group or is resolved. A breach of the customer SLA is attributed to the legs
+that overran their own targets."""
+
+import frappe
+
+from itil_crm.engines.sla_clock import Event, compute_clock
+from itil_crm.service_level import time as T
+from itil_crm.service_level.agreements import load_agreement
+from itil_crm.service_level.incident_clock import OPEN_STATUSES, engine_events
+
+
+def open_leg(doc):
+	return next((leg for leg in doc.legs if leg.outcome == "Open"), None)
+
+
+def _group(name: str):
+	return frappe.get_cached_value(
+		"ITIL Support Group", name, ["tier", "is_external", "service_agreement"], as_dict=True
+	)
+
+
+def update_legs(doc, now) -> None:
+	current = open_leg(doc)
+	if current and (current.support_group != doc.support_group or doc.status not in OPEN_STATUSES):
+		if doc.status == "Resolved" or doc.status == "Closed":
+			outcome = "Resolved"
+		elif doc.status == "Cancelled":
+			outcome = "Cancelled"
+		else:
+			new_tier = _group(doc.support_group).tier if doc.support_group else 0
+			outcome = "Escalated" if new_tier > (current.tier or 0) else "Reassigned"
+		current.outcome, current.released_on = outcome, T.naive(now)
+		current = None
+	if not current and doc.support_group and doc.status in OPEN_STATUSES:
+		group = _group(doc.support_group)
+		agreement_type = (
+			frappe.get_cached_value("ITIL Service Agreement", group.service_agreement, "agreement_type")
+			if group.service_agreement
+			else None
+		)
+		doc.append(
+			"legs",
+			{
+				"support_group": doc.support_group,
+				"tier": group.tier,
+				"is_external": group.is_external,
+				"service_agreement": group.service_agreement,
+				"agreement_type": agreement_type,
+				"assigned_on": T.naive(now),
+				"outcome": "Open",
+			},
+		)
+	time_legs(doc, now)
+
+
+def leg_events(leg, incident_events: list[Event], priority: str | None) -> list[Event]:
+	start, end = T.aware(leg.assigned_on), T.aware(leg.released_on)
+	events = [Event(start, "opened"), Event(start, "priority", priority)]
+	status = None
+	for e in incident_events:
+		if e.kind != "status":
+			continue
+		if e.at <= start:
+			status = e.value
+		elif end is None or e.at < end:
+			events.append(e)
+	if status:
+		events.insert(1, Event(start, "status", status))
+	if end is not None:
+		events.append(Event(end, "resolved"))
+	return events
+
+
+def time_legs(doc, now) -> None:
+	"""Elapsed, due date and breach of every leg, from the incident's event log."""
+	incident_events = engine_events(doc.sla_events)
+	sla_breached = doc.sla_status in ("Breached", "Missed")
+	for leg in doc.legs:
+		agreement = load_agreement(leg.service_agreement)
+		target = agreement.targets.get(doc.priority) if agreement else None
+		if not agreement or target is None:
+			leg.update({"target_seconds": 0, "elapsed_seconds": 0, "due_by": None, "breached": 0})
+			leg.caused_sla_breach = 0
+			continue
+		result = compute_clock(agreement, leg_events(leg, incident_events, doc.priority), now)
+		leg.target_seconds = target.resolution_seconds
+		leg.elapsed_seconds = result.resolution_elapsed
+		leg.due_by = T.naive(result.resolution_by)
+		leg.breached = int(
+			bool(target.resolution_seconds) and result.resolution_elapsed > target.resolution_seconds
+		)
+		leg.caused_sla_breach = int(sla_breached and leg.breached)

@@ -1,0 +1,253 @@
+"""The SLA sweep: a scheduled job that finds the clocks that crossed a threshold since the last run.
+
+Set-based: one indexed query finds the incidents whose ``next_sla_check`` is due, one query loads
+their event logs, one statement per 500 incidents writes the new SLA status back, one query finds
+the OLA / UC legs past due. Only then, per alert actually raised, an ITIL SLA Alert is inserted
+(Frappe's Notification sends it to the group lead and the service level managers) and a
+hierarchical escalation row is added. ``sla_notified`` remembers what was sent: a second run sends
+nothing.
+"""
+
+from collections import defaultdict
+
+import frappe
+from frappe.utils import cint
+
+from itil_crm.engines.sla_clock import compute_clock
+from itil_crm.service_level import time as T
+from itil_crm.service_level.agreements import auto_escalate_at, load_agreement
+from itil_crm.service_level.incident_clock import (
+	OPEN_STATUSES,
+	crossed_keys,
+	engine_events,
+	next_check,
+	notified_keys,
+)
+
+BATCH = 5000
+UPDATE_CHUNK = 500
+
+
+def run():
+	"""Scheduler entry point (cron, every few minutes)."""
+	run_sweep()
+
+
+def run_sweep(now=None, batch: int = BATCH) -> dict:
+	now = now or T.now()
+	with T.frozen(now):  # escalations saved by the sweep see the sweep's time
+		return _run(now, batch)
+
+
+def _run(now, batch: int) -> dict:
+	stats = {"incidents": 0, "alerts": 0, "legs": 0, "escalated": 0}
+	due = frappe.db.sql(
+		f"""select name, service_agreement, sla_notified, support_group, priority, status,
+			response_by, resolution_by
+		from `tabITIL Incident`
+		where next_sla_check <= %(now)s and status in %(open)s
+		order by next_sla_check
+		limit {cint(batch)}
+		for update skip locked""",
+		{"now": T.naive(now), "open": OPEN_STATUSES},
+		as_dict=True,
+	)
+	if due:
+		_sweep_incidents(due, now, stats)
+	_sweep_legs(now, stats)
+	return stats
+
+
+def _sweep_incidents(due, now, stats):
+	names = [d.name for d in due]
+	rows = frappe.db.sql(
+		"""select parent, event_type, at, value from `tabITIL SLA Event`
+		where parenttype = 'ITIL Incident' and parent in %(names)s
+		order by parent, idx""",
+		{"names": names},
+		as_dict=True,
+	)
+	events = defaultdict(list)
+	for r in rows:
+		events[r.parent].append(r)
+	updates, alerts, to_escalate = {}, [], []
+	for inc in due:
+		log = engine_events(events[inc.name])
+		names_used = {e.value for e in log if e.kind == "agreement" and e.value} | {inc.service_agreement}
+		agreements = {n: a for n in names_used if n and (a := load_agreement(n))}
+		if not inc.service_agreement or not agreements or not log:
+			updates[inc.name] = (inc.sla_notified, None, None, None, None)
+			continue
+		result = compute_clock(agreements, log, now)
+		done = notified_keys(inc.sla_notified)
+		new = sorted(crossed_keys(result) - done, key=_order)
+		for key in new:
+			alerts.append((inc, result, key))
+		done |= set(new)
+		threshold = auto_escalate_at(inc.service_agreement)
+		if threshold and "auto" not in done and result.resolution_elapsed >= _goal(inc, result, threshold):
+			to_escalate.append((inc.name, threshold))
+			done.add("auto")
+		notified = ",".join(sorted(done, key=_order))
+		nxt = next_check(inc.service_agreement, inc.status, result, notified, now)
+		updates[inc.name] = (
+			notified,
+			result.status,
+			T.naive(nxt),
+			result.response_elapsed,
+			result.resolution_elapsed,
+		)
+	_write(updates)
+	stats["incidents"] += len(due)
+	for inc, result, key in alerts:
+		_raise_alert(inc, result, key, now)
+	stats["alerts"] += len(alerts)
+	for name, threshold in to_escalate:
+		if _auto_escalate(name, threshold):
+			stats["escalated"] += 1
+
+
+def _order(key: str):
+	clock, _sep, value = key.partition(":")
+	return (clock, float(value) if value else 0.0)
+
+
+def _goal(inc, result, percent: float) -> float:
+	agreement = load_agreement(inc.service_agreement)
+	target = agreement.targets.get(result.priority) if agreement else None
+	if not target or not target.resolution_seconds:
+		return float("inf")
+	return target.resolution_seconds * percent / 100
+
+
+def _write(updates: dict) -> None:
+	"""One UPDATE ... CASE statement per chunk: status, next check, notified thresholds, elapsed."""
+	items = list(updates.items())
+	columns = ("sla_notified", "sla_status", "next_sla_check", "response_elapsed", "resolution_elapsed")
+	for start in range(0, len(items), UPDATE_CHUNK):
+		chunk = items[start : start + UPDATE_CHUNK]
+		sets, params = [], {}
+		for c, column in enumerate(columns):
+			cases = []
+			for i, (name, values) in enumerate(chunk):
+				if column in ("sla_status", "response_elapsed", "resolution_elapsed") and values[1] is None:
+					continue
+				params[f"n{i}"] = name
+				params[f"v{c}_{i}"] = values[c]
+				cases.append(f"when %(n{i})s then %(v{c}_{i})s")
+			if cases:
+				sets.append(f"`{column}` = case name {' '.join(cases)} else `{column}` end")
+		params["names"] = [name for name, _v in chunk]
+		frappe.db.sql(
+			f"update `tabITIL Incident` set {', '.join(sets)} where name in %(names)s",
+			params,
+		)
+
+
+def _recipients(group: str | None):
+	if not group:
+		return None
+	return frappe.get_cached_value("ITIL Support Group", group, "group_lead")
+
+
+def _raise_alert(inc, result, key, now):
+	clock, _sep, value = key.partition(":")
+	threshold = float(value)
+	lead = _recipients(inc.support_group)
+	frappe.get_doc(
+		{
+			"doctype": "ITIL SLA Alert",
+			"incident": inc.name,
+			"clock": "Response" if clock == "response" else "Resolution",
+			"threshold": threshold,
+			"level": "Breached" if threshold >= 100 else "Warning",
+			"priority": result.priority,
+			"due_by": T.naive(result.response_by if clock == "response" else result.resolution_by),
+			"alert_on": T.naive(now),
+			"support_group": inc.support_group,
+			"group_lead": lead,
+		}
+	).insert(ignore_permissions=True)
+	_hierarchical_row(inc.name, inc.support_group, threshold, clock, lead, now)
+
+
+def _hierarchical_row(incident: str, group: str | None, threshold: float, clock: str, lead, now):
+	idx = (
+		frappe.db.sql(
+			"select coalesce(max(idx), 0) from `tabITIL Escalation` where parent = %s and parenttype = 'ITIL Incident'",
+			incident,
+		)[0][0]
+		+ 1
+	)
+	row = frappe.get_doc(
+		{
+			"doctype": "ITIL Escalation",
+			"parent": incident,
+			"parenttype": "ITIL Incident",
+			"parentfield": "escalations",
+			"idx": idx,
+			"escalation_type": "Hierarchical",
+			"trigger": "Automatic",
+			"from_group": group,
+			"threshold": threshold,
+			"reason": f"{clock} clock at {threshold:g} % of target",
+			"notified": ", ".join(filter(None, [lead, "ITIL Service Level Manager"])),
+			"escalated_on": T.naive(now),
+		}
+	)
+	row.db_insert()
+
+
+def _sweep_legs(now, stats):
+	"""OLA / UC legs past due: mark breached once, alert once."""
+	legs = frappe.db.sql(
+		"""select leg.name, leg.parent, leg.support_group, leg.due_by, leg.agreement_type,
+			inc.priority, inc.sla_status
+		from `tabITIL Incident Leg` leg
+		join `tabITIL Incident` inc on inc.name = leg.parent
+		where leg.parenttype = 'ITIL Incident' and leg.outcome = 'Open' and leg.breached = 0
+			and leg.due_by <= %(now)s""",
+		{"now": T.naive(now)},
+		as_dict=True,
+	)
+	if not legs:
+		return
+	frappe.db.sql(
+		"update `tabITIL Incident Leg` set breached = 1 where name in %(names)s",
+		{"names": [leg.name for leg in legs]},
+	)
+	culprits = [leg.name for leg in legs if leg.sla_status in ("Breached", "Missed")]
+	if culprits:
+		frappe.db.sql(
+			"update `tabITIL Incident Leg` set caused_sla_breach = 1 where name in %(names)s",
+			{"names": culprits},
+		)
+	for leg in legs:
+		frappe.get_doc(
+			{
+				"doctype": "ITIL SLA Alert",
+				"incident": leg.parent,
+				"clock": leg.agreement_type if leg.agreement_type in ("OLA", "UC") else "OLA",
+				"threshold": 100,
+				"level": "Breached",
+				"priority": leg.priority,
+				"due_by": leg.due_by,
+				"alert_on": T.naive(now),
+				"support_group": leg.support_group,
+				"group_lead": _recipients(leg.support_group),
+			}
+		).insert(ignore_permissions=True)
+	stats["legs"] += len(legs)
+	stats["alerts"] += len(legs)
+
+
+def _auto_escalate(name: str, threshold: float) -> bool:
+	from itil_crm.service_desk.escalation import escalate, next_group
+
+	doc = frappe.get_doc("ITIL Incident", name)
+	if not next_group(doc.support_group) or doc.status not in OPEN_STATUSES:
+		return False
+	escalate(
+		doc, reason=f"resolution clock at {threshold:g} % of target", trigger="Automatic", threshold=threshold
+	)
+	return True

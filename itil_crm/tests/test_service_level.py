@@ -1,0 +1,348 @@
+"""The service-level engine in a real site: deadlines, pauses, legs, sweep, selection, tiers."""
+
+import datetime as dt
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from itil_crm.service_level import time as T
+from itil_crm.service_level.sweep import run_sweep
+from itil_crm.tests.utils import make_incident, move, user_with_roles
+
+UTC = dt.timezone.utc
+HOUR = 3600
+
+
+def utc(*args) -> dt.datetime:
+	return dt.datetime(*args, tzinfo=UTC)
+
+
+def at(value) -> dt.datetime:
+	return T.aware(value).astimezone(UTC)
+
+
+def make_group(name, tier, external=False, agreement=None, lead=None, escalates_to=None):
+	doc = frappe.get_doc(
+		{
+			"doctype": "ITIL Support Group",
+			"group_name": name,
+			"tier": tier,
+			"is_external": int(external),
+			"group_lead": lead,
+			"escalation_group": escalates_to,
+		}
+	).insert()
+	if agreement:
+		doc.service_agreement = agreement
+		doc.save()
+	return doc
+
+
+def make_agreement(name, kind="SLA", response=2, resolution=8, group=None, **kw):
+	return frappe.get_doc(
+		{
+			"doctype": "ITIL Service Agreement",
+			"agreement_name": name,
+			"agreement_type": kind,
+			"service_calendar": "_Test Paris Office",
+			"support_group": group,
+			"targets": [
+				{"priority": p, "response_time": response * HOUR, "resolution_time": resolution * HOUR}
+				for p in ("P1 Critical", "P2 High", "P3 Moderate", "P4 Low", "P5 Planning")
+			],
+			**kw,
+		}
+	).insert()
+
+
+class ServiceLevelCase(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.get_doc(
+			{
+				"doctype": "ITIL Service Calendar",
+				"calendar_name": "_Test Paris Office",
+				"timezone": "Europe/Paris",
+				"working_hours": [
+					{"weekday": day, "start_time": start, "end_time": end}
+					for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+					for start, end in (("09:00", "12:30"), ("13:30", "18:00"))
+				],
+				"holidays": [{"holiday_date": "2026-03-30", "description": "Company day"}],
+			}
+		).insert()
+		# the test SLA wins over the seeded Standard SLA (selection order 100)
+		cls.sla = make_agreement("_Test SLA", is_default=1, selection_order=1)
+
+
+class TestDeadlines(ServiceLevelCase):
+	def test_deadline_across_weekend_dst_and_holiday(self):
+		# Friday 27 March 2026, 16:00 in Paris (CET); clocks go forward on Sunday 29; Monday 30 is a holiday
+		with T.frozen(utc(2026, 3, 27, 15, 0)):
+			incident = make_incident()
+		self.assertEqual(incident.service_agreement, "_Test SLA")
+		self.assertEqual(incident.priority, "P3 Moderate")
+		self.assertIn("default agreement _Test SLA", incident.agreement_reason)
+		# response 2 h: Friday 16:00-18:00 CET
+		self.assertEqual(at(incident.response_by), utc(2026, 3, 27, 17, 0))
+		# resolution 8 h: 2 h on Friday, then Tuesday 09:00-12:30 and 13:30-16:00 CEST
+		self.assertEqual(at(incident.resolution_by), utc(2026, 3, 31, 14, 0))
+		self.assertEqual(incident.sla_status, "On Track")
+
+	def test_pause_on_hold_is_excluded_in_business_time(self):
+		# Monday 2 March 2026 (CET = UTC+1), opened 09:00
+		with T.frozen(utc(2026, 3, 2, 8, 0)):
+			incident = make_incident()
+		self.assertEqual(at(incident.resolution_by), utc(2026, 3, 2, 17, 0))  # 18:00 Paris
+		with T.frozen(utc(2026, 3, 2, 9, 0)):
+			move(incident, "In Progress")  # first response at 10:00
+		self.assertEqual(at(incident.first_responded_on), utc(2026, 3, 2, 9, 0))
+		with T.frozen(utc(2026, 3, 2, 10, 0)):
+			move(incident, "On Hold")  # 11:00 Paris
+		self.assertEqual(incident.sla_status, "Paused")
+		with T.frozen(utc(2026, 3, 2, 14, 0)):
+			move(
+				incident, "In Progress"
+			)  # 15:00 Paris: paused 11:00-12:30 and 13:30-15:00 = 3 h of business time
+		self.assertEqual(incident.paused_seconds, 3 * HOUR)
+		self.assertEqual(incident.resolution_elapsed, 2 * HOUR)
+		# 8 h target: 2 h done, 6 h left from 15:00 Monday -> 3 h Monday, 3 h Tuesday morning -> 12:00
+		self.assertEqual(at(incident.resolution_by), utc(2026, 3, 3, 11, 0))
+		kinds = [e.event_type for e in incident.sla_events]
+		for kind in ("opened", "agreement", "priority", "responded", "status"):
+			self.assertIn(kind, kinds)
+
+	def test_priority_change_retargets_from_the_original_start(self):
+		with T.frozen(utc(2026, 3, 2, 8, 0)):
+			incident = make_incident()
+		p1 = frappe.get_doc("ITIL Service Agreement", "_Test SLA")
+		for row in p1.targets:
+			if row.priority == "P1 Critical":
+				row.response_time, row.resolution_time = HOUR, 4 * HOUR
+		p1.save()
+		with T.frozen(utc(2026, 3, 2, 13, 30)):  # 14:30 Paris: 4.5 h elapsed
+			incident.impact = incident.urgency = "High"
+			incident.save()
+		self.assertEqual(incident.priority, "P1 Critical")
+		# 4 h from the original start (09:00): 09:00-12:30 and 13:30-14:00 Paris
+		self.assertEqual(at(incident.resolution_by), utc(2026, 3, 2, 13, 0))
+		self.assertEqual(incident.resolution_elapsed, 4.5 * HOUR)
+		self.assertEqual(incident.sla_status, "Breached")
+
+	def test_reopen_resumes_the_resolution_clock(self):
+		with T.frozen(utc(2026, 3, 2, 8, 0)):
+			incident = make_incident()
+		with T.frozen(utc(2026, 3, 2, 9, 0)):
+			move(incident, "Resolved", Resolved={"resolution_code": "Permanent Fix"})
+		self.assertEqual(incident.sla_status, "Met")
+		self.assertEqual(incident.resolution_elapsed, HOUR)
+		with T.frozen(utc(2026, 3, 3, 8, 0)):  # reopened Tuesday 09:00
+			move(incident, "In Progress")
+		with T.frozen(utc(2026, 3, 3, 10, 0)):
+			incident.save()
+		self.assertEqual(incident.resolution_elapsed, 3 * HOUR)  # 1 h on Monday + 2 h on Tuesday
+		self.assertEqual(incident.sla_status, "On Track")  # 37.5 % of 8 h; the response clock stopped at 50 %
+		self.assertIsNone(incident.resolved_on)
+
+
+class TestLegs(ServiceLevelCase):
+	def test_ola_and_uc_legs_with_the_breach_attributed_to_the_right_leg(self):
+		sla = make_agreement(
+			"_Test Tight SLA", resolution=4, customer_type=None, is_default=1, selection_order=0
+		)
+		desk = make_group("_Test Desk", 1)
+		supplier = make_group("_Test Hosting", 3, external=True)
+		ola = make_agreement("_Test Desk OLA", "OLA", response=1, resolution=1, group=desk.name)
+		uc = make_agreement("_Test Hosting UC", "UC", response=1, resolution=2, group=supplier.name)
+		desk.db_set("service_agreement", ola.name)
+		supplier.db_set("service_agreement", uc.name)
+		with T.frozen(utc(2026, 3, 2, 8, 0)):  # Monday 09:00 Paris
+			incident = make_incident(support_group=desk.name)
+		self.assertEqual(incident.service_agreement, sla.name)
+		self.assertEqual(len(incident.legs), 1)
+		self.assertEqual(incident.legs[0].agreement_type, "OLA")
+		with T.frozen(utc(2026, 3, 2, 8, 30)):  # handed to the supplier at 09:30
+			incident.support_group = supplier.name
+			incident.save()
+		with T.frozen(utc(2026, 3, 2, 14, 0)):  # resolved 15:00: supplier took 4.5 h
+			move(incident, "Resolved", Resolved={"resolution_code": "Permanent Fix"})
+		desk_leg, supplier_leg = incident.legs
+		self.assertEqual((desk_leg.outcome, desk_leg.elapsed_seconds), ("Escalated", 0.5 * HOUR))
+		self.assertEqual((desk_leg.breached, desk_leg.caused_sla_breach), (0, 0))
+		self.assertEqual((supplier_leg.agreement_type, supplier_leg.outcome), ("UC", "Resolved"))
+		self.assertEqual(supplier_leg.elapsed_seconds, 4.5 * HOUR)
+		self.assertEqual((supplier_leg.breached, supplier_leg.caused_sla_breach), (1, 1))
+		self.assertEqual(incident.sla_status, "Missed")  # 5 h against 4 h
+
+
+class TestSweep(ServiceLevelCase):
+	def test_threshold_notifications_exactly_once_over_two_sweeps(self):
+		manager = user_with_roles("ITIL Service Level Manager")
+		with T.frozen(utc(2026, 3, 2, 8, 0)):  # Monday 09:00 Paris
+			incident = make_incident()
+		self.assertEqual(at(incident.next_sla_check), utc(2026, 3, 2, 9, 0))  # response 50 % at 10:00
+		when = utc(2026, 3, 2, 13, 30)  # 14:30 Paris: 4.5 h elapsed: response 225 %, resolution 56 %
+		sent = lambda: frappe.db.count("ITIL SLA Alert", {"incident": incident.name})  # noqa: E731
+		first = run_sweep(now=when)
+		self.assertGreaterEqual(first["alerts"], 4)
+		self.assertEqual(sent(), 4)
+		alerts = frappe.get_all(
+			"ITIL SLA Alert", filters={"incident": incident.name}, fields=["clock", "threshold", "level"]
+		)
+		self.assertEqual(
+			sorted((a.clock, a.threshold, a.level) for a in alerts),
+			[
+				("Resolution", 50, "Warning"),
+				("Response", 50, "Warning"),
+				("Response", 75, "Warning"),
+				("Response", 100, "Breached"),
+			],
+		)
+		second = run_sweep(now=when)
+		self.assertEqual(second["alerts"], 0)
+		self.assertEqual(sent(), 4)
+		incident.reload()
+		self.assertEqual(incident.sla_status, "Breached")
+		self.assertEqual(len([e for e in incident.escalations if e.escalation_type == "Hierarchical"]), 4)
+		self.assertEqual(
+			frappe.db.count("Notification Log", {"for_user": manager, "document_type": "ITIL SLA Alert"}), 4
+		)
+		# later the resolution clock reaches 75 %: one more alert, once
+		later = utc(2026, 3, 2, 16, 0)  # 17:00 Paris: 7 h = 87.5 %
+		run_sweep(now=later)
+		self.assertEqual(sent(), 5)
+		self.assertEqual(run_sweep(now=later)["alerts"], 0)
+		# a save in between keeps what was sent
+		with T.frozen(later):
+			incident.reload()
+			incident.description = "still working"
+			incident.save()
+		self.assertEqual(run_sweep(now=later)["alerts"], 0)
+		self.assertEqual(sent(), 5)
+
+	def test_automatic_functional_escalation_once(self):
+		upper = make_group("_Test Upper", 2)
+		lower = make_group("_Test Lower", 1, escalates_to=upper.name)
+		frappe.db.set_value("ITIL Service Agreement", "_Test SLA", "auto_escalate_at", 50)
+		with T.frozen(utc(2026, 3, 2, 8, 0)):
+			incident = make_incident(support_group=lower.name)
+		with T.frozen(utc(2026, 3, 2, 13, 30)):
+			stats = run_sweep(now=utc(2026, 3, 2, 13, 30))
+			self.assertEqual(stats["escalated"], 1)
+			self.assertEqual(run_sweep(now=utc(2026, 3, 2, 13, 30))["escalated"], 0)
+		incident.reload()
+		self.assertEqual(incident.support_group, upper.name)
+		functional = [e for e in incident.escalations if e.escalation_type == "Functional"]
+		self.assertEqual((len(functional), functional[0].trigger), (1, "Automatic"))
+		self.assertEqual([leg.outcome for leg in incident.legs], ["Escalated", "Open"])
+
+
+class TestSelectionAndPriority(ServiceLevelCase):
+	def test_deterministic_selection_among_equals(self):
+		make_agreement("_Test SLA B", is_default=1, selection_order=1)
+		make_agreement("_Test SLA A", is_default=1, selection_order=1)
+		incident = make_incident()
+		self.assertEqual(incident.service_agreement, "_Test SLA")  # name order among order 1
+		self.assertTrue(
+			incident.agreement_reason.startswith(
+				"default agreement _Test SLA (selection order 1), chosen before _Test SLA A, _Test SLA B"
+			),
+			incident.agreement_reason,
+		)
+		incident.description = "an edit that changes no input"
+		incident.save()
+		self.assertEqual([e.value for e in incident.sla_events if e.event_type == "agreement"], ["_Test SLA"])
+
+	def test_customer_specific_agreement_and_reselection_when_the_customer_changes(self):
+		if "helpdesk" not in frappe.get_installed_apps():
+			self.skipTest("needs a customer doctype (Helpdesk)")
+		customer = frappe.get_doc({"doctype": "HD Customer", "customer_name": "_Test Key Account"}).insert()
+		make_agreement("_Test Gold", customer_type="HD Customer", customer=customer.name, selection_order=5)
+		incident = make_incident()
+		self.assertEqual(incident.service_agreement, "_Test SLA")
+		incident.customer_type, incident.customer = "HD Customer", customer.name
+		incident.save()
+		self.assertEqual(incident.service_agreement, "_Test Gold")
+		self.assertIn("customer agreement _Test Gold", incident.agreement_reason)
+		self.assertEqual(
+			[e.value for e in incident.sla_events if e.event_type == "agreement"], ["_Test SLA", "_Test Gold"]
+		)
+
+	def test_key_contact_raises_the_impact(self):
+		contact = frappe.get_doc(
+			{"doctype": "Contact", "first_name": "_Test Key", "itil_key_contact": 1}
+		).insert()
+		incident = make_incident(impact="Low", urgency="Medium", caller=contact.name)
+		self.assertEqual((incident.effective_impact, incident.priority), ("High", "P2 High"))
+		self.assertIn("key contact", incident.priority_reason)
+
+	def test_critical_ci_and_channel_raise_priority(self):
+		ci = frappe.get_doc(
+			{
+				"doctype": "ITIL Configuration Item",
+				"ci_name": "_Test core",
+				"ci_type": "Server",
+				"criticality": "Critical",
+			}
+		).insert()
+		incident = make_incident(
+			impact="Low", urgency="Low", configuration_item=ci.name, channel="Monitoring Event"
+		)
+		self.assertEqual(
+			(incident.effective_impact, incident.effective_urgency, incident.priority),
+			("High", "High", "P1 Critical"),
+		)
+
+	def test_only_a_service_level_manager_overrides_with_a_reason(self):
+		agent = user_with_roles("ITIL Service Desk Agent")
+		manager = user_with_roles("ITIL Service Level Manager", "ITIL Service Desk Agent")
+		with self.set_user(agent):
+			incident = make_incident(impact="Low", urgency="Low")
+			incident.priority_override, incident.override_reason = "P1 Critical", "VIP"
+			self.assertRaises(frappe.PermissionError, incident.save)
+		with self.set_user(manager):
+			incident = frappe.get_doc("ITIL Incident", incident.name)
+			incident.priority_override = "P1 Critical"
+			incident.override_reason = ""
+			self.assertRaises(frappe.ValidationError, incident.save)
+			incident.reload()
+			incident.priority_override = "P1 Critical"
+			incident.override_reason = "Board meeting in one hour"
+			incident.save()
+		self.assertEqual(incident.priority, "P1 Critical")
+		self.assertIn("Board meeting", incident.priority_reason)
+
+
+class TestTiers(ServiceLevelCase):
+	def test_manual_escalation_and_tier_report_and_alert(self):
+		from itil_crm.service_desk import tier_alerts
+		from itil_crm.service_desk.report.itil_tier_resolution.itil_tier_resolution import execute
+
+		manager = user_with_roles("ITIL Service Level Manager")
+		l2 = make_group("_Test L2", 2)
+		l1 = make_group("_Test L1", 1, escalates_to=l2.name)
+		for _ in range(2):  # resolved at level 1
+			move(make_incident(support_group=l1.name), "Resolved", Resolved={"resolution_code": "User Error"})
+		escalated = make_incident(support_group=l1.name)
+		escalated.escalate(reason="needs a developer")
+		self.assertEqual((escalated.support_group, escalated.status), (l2.name, "Assigned"))
+		self.assertEqual(escalated.escalations[-1].to_group, l2.name)
+		move(escalated, "Resolved", Resolved={"resolution_code": "Permanent Fix"})
+		_columns, data = execute({"from_date": "2000-01-01"})
+		rows = {(r["tier"], r["support_group"]): r for r in data}
+		self.assertEqual((rows[(1, l1.name)]["received"], rows[(1, l1.name)]["resolved"]), (3, 2))
+		self.assertAlmostEqual(rows[(1, l1.name)]["rate"], 66.67)
+		self.assertEqual(rows[(1, l1.name)]["below_target"], 1)
+		self.assertEqual((rows[(2, l2.name)]["received"], rows[(2, l2.name)]["resolved"]), (1, 1))
+		self.assertGreaterEqual(tier_alerts.run(), 1)
+		self.assertEqual(tier_alerts.run(), 0)  # once a day
+		self.assertTrue(
+			frappe.db.exists("Notification Log", {"for_user": manager, "document_name": "tier-1"})
+		)
+
+	def test_escalation_without_next_tier_is_refused(self):
+		lonely = make_group("_Test Lonely", 3)
+		incident = make_incident(support_group=lonely.name)
+		with self.assertRaises(frappe.ValidationError):
+			incident.escalate(reason="nowhere to go")
