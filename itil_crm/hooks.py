@@ -38,9 +38,13 @@ fixtures = []
 
 # Document events
 # ---------------
+_clear_ranks = "itil_crm.incident_management.priority.clear_rank_cache"
 doc_events = {
 	# the first reply sent to the caller is the first response of the SLA clock
 	"Communication": {"after_insert": "itil_crm.service_level.response.on_communication"},
+	# caches of the incident's hot path
+	"ITIL Impact": {"on_update": _clear_ranks, "on_trash": _clear_ranks},
+	"ITIL Urgency": {"on_update": _clear_ranks, "on_trash": _clear_ranks},
 }
 
 # Scheduled jobs

@@ -21,7 +21,15 @@ def priority_for(impact: str | None, urgency: str | None) -> str | None:
 
 
 def _ranks(doctype: str) -> dict[str, int]:
-	return {r.name: r.rank for r in frappe.get_all(doctype, fields=["name", "rank"])}
+	"""Levels and their ranks, cached until an impact or urgency is saved or deleted."""
+	return frappe.cache.get_value(
+		f"itil_ranks::{doctype}",
+		generator=lambda: {r.name: r.rank for r in frappe.get_all(doctype, fields=["name", "rank"])},
+	)
+
+
+def clear_rank_cache(doc, method=None):
+	frappe.cache.delete_value(f"itil_ranks::{doc.doctype}")
 
 
 def key_account_reason(doc) -> str | None:
@@ -64,7 +72,7 @@ def decide(doc) -> PriorityDecision:
 				)
 			)
 	if doc.channel:
-		channel_urgency = frappe.db.get_value("ITIL Channel", doc.channel, "default_urgency")
+		channel_urgency = frappe.get_cached_value("ITIL Channel", doc.channel, "default_urgency")
 		if channel_urgency:
 			urgency_floors.append(Floor(channel_urgency, _("channel {0}").format(doc.channel)))
 	try:

@@ -52,7 +52,7 @@ def record_changes(doc, previous_status: str | None, now) -> None:
 			doc.agreement_reason = selection.reason
 	if doc.priority and (before is None or before.priority != doc.priority):
 		log_event(doc, "priority", now, doc.priority)
-	if previous_status != doc.status:
+	if previous_status != doc.status and (previous_status or doc.status != "New"):
 		log_event(doc, "status", now, doc.status)
 		if doc.status in RESPONDED_STATUSES and not has_event(doc, "responded"):
 			record_response(doc, now)
@@ -86,7 +86,7 @@ def apply(doc, result: ClockResult | None, now) -> None:
 	"""Store the clock on the incident, and when the sweep should look at it next."""
 	if not doc.is_new():  # the sweep may have sent alerts since this form was loaded
 		stored = frappe.db.get_value(doc.doctype, doc.name, "sla_notified")
-		doc.sla_notified = ",".join(sorted(notified_keys(doc.sla_notified) | notified_keys(stored)))
+		doc.sla_notified = join_keys(notified_keys(doc.sla_notified) | notified_keys(stored))
 	if result is None:
 		doc.update(
 			{
@@ -120,6 +120,16 @@ def apply(doc, result: ClockResult | None, now) -> None:
 
 def notified_keys(text: str | None) -> set[str]:
 	return {k for k in (text or "").split(",") if k}
+
+
+def key_order(key: str) -> tuple[str, float]:
+	"""Sort "resolution:50" before "resolution:100" (clock, then threshold as a number)."""
+	clock, _sep, value = key.partition(":")
+	return (clock, float(value) if value else 0.0)
+
+
+def join_keys(keys: set[str]) -> str:
+	return ",".join(sorted(keys, key=key_order))
 
 
 def crossed_keys(result: ClockResult) -> set[str]:

@@ -8,20 +8,16 @@ from itil_crm.integrations.apps import is_installed
 
 
 def candidates() -> list[Candidate]:
-	fields = [
-		"name",
-		"selection_order",
-		"customer_type",
-		"customer",
-		"is_default",
-		"enabled",
-		"valid_from",
-		"valid_until",
-	]
-	has_group = frappe.get_meta("ITIL Service Agreement").has_field("customer_group")
-	if has_group:
-		fields.append("customer_group")
-	rows = frappe.get_all("ITIL Service Agreement", filters={"agreement_type": "SLA"}, fields=fields)
+	"""Every SLA that may be selected (read only when the selection's inputs change, not on every save)."""
+	group = (
+		", customer_group" if frappe.get_meta("ITIL Service Agreement").has_field("customer_group") else ""
+	)
+	rows = frappe.db.sql(
+		f"""select name, selection_order, customer_type, customer, is_default, enabled, valid_from,
+			valid_until{group}
+		from `tabITIL Service Agreement` where agreement_type = 'SLA'""",
+		as_dict=True,
+	)
 	return [
 		Candidate(
 			name=r.name,

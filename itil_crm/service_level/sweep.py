@@ -2,12 +2,14 @@
 
 Set-based: one indexed query finds the incidents whose ``next_sla_check`` is due, one query loads
 their event logs, one statement per 500 incidents writes the new SLA status back, one query finds
-the OLA / UC legs past due. Only then, per alert actually raised, an ITIL SLA Alert is inserted
-(Frappe's Notification sends it to the group lead and the service level managers) and a
+the OLA / UC legs past due and two statements mark them. Only then, per alert actually raised (one
+per clock and incident: the highest threshold crossed since the last run), an ITIL SLA Alert is
+inserted (Frappe's Notifications send it to the group lead and the service level managers) and a
 hierarchical escalation row is added. ``sla_notified`` remembers what was sent: a second run sends
 nothing.
 """
 
+import time
 from collections import defaultdict
 
 import frappe
@@ -20,6 +22,8 @@ from itil_crm.service_level.incident_clock import (
 	OPEN_STATUSES,
 	crossed_keys,
 	engine_events,
+	join_keys,
+	key_order,
 	next_check,
 	notified_keys,
 )
@@ -40,7 +44,7 @@ def run_sweep(now=None, batch: int = BATCH) -> dict:
 
 
 def _run(now, batch: int) -> dict:
-	stats = {"incidents": 0, "alerts": 0, "legs": 0, "escalated": 0}
+	stats = {"incidents": 0, "alerts": 0, "legs": 0, "escalated": 0, "state_done_at": None}
 	due = frappe.db.sql(
 		f"""select name, service_agreement, sla_notified, support_group, priority, status,
 			response_by, resolution_by
@@ -52,9 +56,18 @@ def _run(now, batch: int) -> dict:
 		{"now": T.naive(now), "open": OPEN_STATUSES},
 		as_dict=True,
 	)
-	if due:
-		_sweep_incidents(due, now, stats)
-	_sweep_legs(now, stats)
+	deliveries = _sweep_incidents(due, now, stats) if due else ([], [])
+	leg_alerts = _sweep_legs(now, stats)
+	stats["state_done_at"] = time.perf_counter()  # all state written; what follows sends alerts
+	alerts, to_escalate = deliveries
+	for inc, result, clock, threshold in alerts:
+		_raise_alert(inc, result, clock, threshold, now)
+	for leg in leg_alerts:
+		_raise_leg_alert(leg, now)
+	stats["alerts"] = len(alerts) + len(leg_alerts)
+	for name, threshold in to_escalate:
+		if _auto_escalate(name, threshold):
+			stats["escalated"] += 1
 	return stats
 
 
@@ -80,15 +93,17 @@ def _sweep_incidents(due, now, stats):
 			continue
 		result = compute_clock(agreements, log, now)
 		done = notified_keys(inc.sla_notified)
-		new = sorted(crossed_keys(result) - done, key=_order)
-		for key in new:
-			alerts.append((inc, result, key))
-		done |= set(new)
+		new = crossed_keys(result) - done
+		for clock in ("response", "resolution"):  # one alert per clock: the highest threshold crossed
+			crossed = [key_order(k)[1] for k in new if k.startswith(clock + ":")]
+			if crossed:
+				alerts.append((inc, result, clock, max(crossed)))
+		done |= new
 		threshold = auto_escalate_at(inc.service_agreement)
 		if threshold and "auto" not in done and result.resolution_elapsed >= _goal(inc, result, threshold):
 			to_escalate.append((inc.name, threshold))
 			done.add("auto")
-		notified = ",".join(sorted(done, key=_order))
+		notified = join_keys(done)
 		nxt = next_check(inc.service_agreement, inc.status, result, notified, now)
 		updates[inc.name] = (
 			notified,
@@ -99,17 +114,7 @@ def _sweep_incidents(due, now, stats):
 		)
 	_write(updates)
 	stats["incidents"] += len(due)
-	for inc, result, key in alerts:
-		_raise_alert(inc, result, key, now)
-	stats["alerts"] += len(alerts)
-	for name, threshold in to_escalate:
-		if _auto_escalate(name, threshold):
-			stats["escalated"] += 1
-
-
-def _order(key: str):
-	clock, _sep, value = key.partition(":")
-	return (clock, float(value) if value else 0.0)
+	return alerts, to_escalate
 
 
 def _goal(inc, result, percent: float) -> float:
@@ -150,9 +155,7 @@ def _recipients(group: str | None):
 	return frappe.get_cached_value("ITIL Support Group", group, "group_lead")
 
 
-def _raise_alert(inc, result, key, now):
-	clock, _sep, value = key.partition(":")
-	threshold = float(value)
+def _raise_alert(inc, result, clock: str, threshold: float, now):
 	lead = _recipients(inc.support_group)
 	frappe.get_doc(
 		{
@@ -198,8 +201,8 @@ def _hierarchical_row(incident: str, group: str | None, threshold: float, clock:
 	row.db_insert()
 
 
-def _sweep_legs(now, stats):
-	"""OLA / UC legs past due: mark breached once, alert once."""
+def _sweep_legs(now, stats) -> list:
+	"""OLA / UC legs past due: marked breached in two statements; their alerts are returned."""
 	legs = frappe.db.sql(
 		"""select leg.name, leg.parent, leg.support_group, leg.due_by, leg.agreement_type,
 			inc.priority, inc.sla_status
@@ -211,7 +214,7 @@ def _sweep_legs(now, stats):
 		as_dict=True,
 	)
 	if not legs:
-		return
+		return []
 	frappe.db.sql(
 		"update `tabITIL Incident Leg` set breached = 1 where name in %(names)s",
 		{"names": [leg.name for leg in legs]},
@@ -222,23 +225,25 @@ def _sweep_legs(now, stats):
 			"update `tabITIL Incident Leg` set caused_sla_breach = 1 where name in %(names)s",
 			{"names": culprits},
 		)
-	for leg in legs:
-		frappe.get_doc(
-			{
-				"doctype": "ITIL SLA Alert",
-				"incident": leg.parent,
-				"clock": leg.agreement_type if leg.agreement_type in ("OLA", "UC") else "OLA",
-				"threshold": 100,
-				"level": "Breached",
-				"priority": leg.priority,
-				"due_by": leg.due_by,
-				"alert_on": T.naive(now),
-				"support_group": leg.support_group,
-				"group_lead": _recipients(leg.support_group),
-			}
-		).insert(ignore_permissions=True)
 	stats["legs"] += len(legs)
-	stats["alerts"] += len(legs)
+	return legs
+
+
+def _raise_leg_alert(leg, now):
+	frappe.get_doc(
+		{
+			"doctype": "ITIL SLA Alert",
+			"incident": leg.parent,
+			"clock": leg.agreement_type if leg.agreement_type in ("OLA", "UC") else "OLA",
+			"threshold": 100,
+			"level": "Breached",
+			"priority": leg.priority,
+			"due_by": leg.due_by,
+			"alert_on": T.naive(now),
+			"support_group": leg.support_group,
+			"group_lead": _recipients(leg.support_group),
+		}
+	).insert(ignore_permissions=True)
 
 
 def _auto_escalate(name: str, threshold: float) -> bool:

@@ -90,7 +90,7 @@ class ITILIncident(Document):
 		"""Fill what the caller did not give: urgency from the channel, then the defaults of ITIL Settings
 		(incidents logged from a mailbox arrive with a subject and a sender only)."""
 		if not self.urgency and self.channel:
-			self.urgency = frappe.db.get_value("ITIL Channel", self.channel, "default_urgency")
+			self.urgency = frappe.get_cached_value("ITIL Channel", self.channel, "default_urgency")
 		if not (self.impact and self.urgency):
 			settings = frappe.get_cached_doc("ITIL Settings")
 			self.impact = self.impact or settings.default_impact
