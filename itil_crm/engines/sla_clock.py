@@ -132,20 +132,26 @@ def compute_clock(
 	resolution_spans: list[tuple[dt.datetime, dt.datetime]] = []
 	pause_spans: list[tuple[dt.datetime, dt.datetime]] = []
 	cursor = start
+
+	def advance(until: dt.datetime) -> dt.datetime:
+		"""Record the constant state from ``cursor`` up to ``until``; the new cursor."""
+		if _key(until) <= _key(cursor):
+			return cursor
+		_record(
+			cursor,
+			until,
+			paused,
+			response_running,
+			resolution_running,
+			response_spans,
+			resolution_spans,
+			pause_spans,
+		)
+		return until
+
 	for event in log:
 		at = event.at if _key(event.at) > _key(start) else start
-		if _key(at) > _key(cursor):
-			_record(
-				cursor,
-				at,
-				paused,
-				response_running,
-				resolution_running,
-				response_spans,
-				resolution_spans,
-				pause_spans,
-			)
-			cursor = at
+		cursor = advance(at)
 		kind = event.kind
 		if kind == "status":
 			paused = event.value in agreement.pause_statuses
@@ -159,17 +165,7 @@ def compute_clock(
 				response_running, response_stop = False, at
 		elif kind == "reopened" and not resolution_running:
 			resolution_running, resolved_on = True, None
-	if _key(now) > _key(cursor):
-		_record(
-			cursor,
-			now,
-			paused,
-			response_running,
-			resolution_running,
-			response_spans,
-			resolution_spans,
-			pause_spans,
-		)
+	advance(now)
 
 	response_elapsed = _sum(cal, response_spans)
 	resolution_elapsed = _sum(cal, resolution_spans)

@@ -276,6 +276,32 @@ class TestSelectionAndPriority(ServiceLevelCase):
 		self.assertEqual((incident.effective_impact, incident.priority), ("High", "P2 High"))
 		self.assertIn("key contact", incident.priority_reason)
 
+	def test_key_account_raises_the_impact(self):
+		installed = frappe.get_installed_apps()
+		if "helpdesk" in installed:
+			customer = frappe.get_doc(
+				{"doctype": "HD Customer", "customer_name": "_Test VIP", "itil_key_account": 1}
+			).insert()
+			incident = make_incident(
+				impact="Low", urgency="Low", customer_type="HD Customer", customer=customer.name
+			)
+			self.assertEqual((incident.effective_impact, incident.priority), ("High", "P3 Moderate"))
+			self.assertIn("key account _Test VIP", incident.priority_reason)
+		if "erpnext" in installed:
+			group = frappe.get_doc(
+				{"doctype": "Customer Group", "customer_group_name": "_Test Key Group", "itil_key_account": 1}
+			).insert(ignore_mandatory=True)
+			customer = frappe.get_doc(
+				{"doctype": "Customer", "customer_name": "_Test Grouped", "customer_group": group.name}
+			).insert(ignore_mandatory=True)
+			incident = make_incident(
+				impact="Low", urgency="Low", customer_type="Customer", customer=customer.name
+			)
+			self.assertEqual(incident.effective_impact, "High")
+			self.assertIn("key customer group _Test Key Group", incident.priority_reason)
+		if not {"helpdesk", "erpnext"} & set(installed):
+			self.skipTest("needs ERPNext or Helpdesk customers")
+
 	def test_critical_ci_and_channel_raise_priority(self):
 		ci = frappe.get_doc(
 			{
