@@ -5,7 +5,6 @@ import frappe
 from frappe import _
 
 from itil_crm.engines.priority import Floor, PriorityDecision, decide_priority
-from itil_crm.engines.priority_matrix import lookup
 from itil_crm.integrations.apps import is_installed
 
 OVERRIDE_ROLES = {"ITIL Service Level Manager", "System Manager"}
@@ -14,10 +13,6 @@ OVERRIDE_ROLES = {"ITIL Service Level Manager", "System Manager"}
 def current_matrix() -> dict[tuple[str, str], str]:
 	settings = frappe.get_cached_doc("ITIL Settings")
 	return {(row.impact, row.urgency): row.priority for row in settings.priority_matrix}
-
-
-def priority_for(impact: str | None, urgency: str | None) -> str | None:
-	return lookup(current_matrix(), impact, urgency)
 
 
 def _ranks(doctype: str) -> dict[str, int]:

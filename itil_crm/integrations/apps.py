@@ -15,10 +15,6 @@ def available(mapping: dict[str, str]) -> list[str]:
 	return [doctype for app, doctype in mapping.items() if is_installed(app)]
 
 
-def customer_doctypes() -> list[str]:
-	return available(CUSTOMER_DOCTYPES)
-
-
 def validate_dynamic_link(doc, type_field: str, name_field: str, mapping: dict[str, str], what: str) -> None:
 	"""A Dynamic Link pair may only point at the doctypes of ``mapping`` whose app is installed."""
 	doctype = doc.get(type_field)

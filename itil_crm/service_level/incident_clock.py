@@ -15,7 +15,6 @@ from itil_crm.service_level.agreements import load_agreement
 from itil_crm.service_level.selection import select_for
 
 OPEN_STATUSES = ("New", "Assigned", "In Progress", "On Hold")
-STOPPED_STATUSES = ("Resolved", "Closed", "Cancelled")
 RESPONDED_STATUSES = ("In Progress", "Resolved")
 
 

@@ -30,9 +30,9 @@ function render_sla(frm) {
 			bits.push(`${__("response due")} ${countdown(doc.response_by)}`);
 		if (doc.resolution_by) bits.push(`${__("resolution due")} ${countdown(doc.resolution_by)}`);
 	}
-	frm.dashboard.set_headline_alert(
-		`<span class="indicator ${SLA_COLORS[doc.sla_status] || "gray"}">${bits.join(" · ")}</span>`
-	);
+	// an indicator in the form dashboard, beside the Connections; replaced on every tick
+	if (frm.__sla_indicator) frm.__sla_indicator.remove();
+	frm.__sla_indicator = frm.dashboard.add_indicator(bits.join(" · "), SLA_COLORS[doc.sla_status] || "gray");
 }
 
 frappe.ui.form.on("ITIL Incident", {
