@@ -173,6 +173,14 @@ def bench_sweep(n_open: int, n_closed: int, due_share: float):
 	due = frappe.db.count(
 		"ITIL Incident", {"name": ["like", "BENCH-%"], "next_sla_check": ["<=", T.naive(now)]}
 	)
+	plan = frappe.db.sql(
+		"""explain select name from `tabITIL Incident`
+		where next_sla_check <= %s and status in ('New', 'Assigned', 'In Progress', 'On Hold')
+		order by next_sla_check limit 5000""",
+		T.naive(now),
+		as_dict=True,
+	)
+	print("plan of the due query (key, rows examined, extra):", [(r.key, r.rows, r.Extra) for r in plan])
 	for label in ("first sweep", "second sweep"):
 		with counting_queries() as q:
 			t0 = time.perf_counter()

@@ -98,6 +98,10 @@ class TestInstall(FrappeTestCase):
 			self.assertTrue(all(frappe.db.exists("Custom Field", n) for n in names), app)
 		sync_custom_fields()
 
+	def test_sweep_indexes(self):
+		self.assertTrue(frappe.db.has_index("tabITIL Incident", "next_sla_check_index"))
+		self.assertTrue(frappe.db.has_index("tabITIL Incident Leg", "open_due_index"))
+
 	def test_module_defs(self):
 		modules = set(frappe.get_all("Module Def", filters={"app_name": "itil_crm"}, pluck="name"))
 		self.assertEqual(

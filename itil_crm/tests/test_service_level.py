@@ -113,6 +113,28 @@ class TestDeadlines(ServiceLevelCase):
 		for kind in ("opened", "agreement", "priority", "responded", "status"):
 			self.assertIn(kind, kinds)
 
+	def test_first_reply_to_the_caller_is_the_first_response(self):
+		with T.frozen(utc(2026, 3, 2, 8, 0)):
+			incident = make_incident(caller_email="caller@example.com")
+		with T.frozen(utc(2026, 3, 2, 8, 45)):  # 09:45 Paris
+			frappe.get_doc(
+				{
+					"doctype": "Communication",
+					"communication_type": "Communication",
+					"communication_medium": "Email",
+					"sent_or_received": "Sent",
+					"subject": "Re: " + incident.subject,
+					"content": "We are on it",
+					"recipients": "caller@example.com",
+					"reference_doctype": "ITIL Incident",
+					"reference_name": incident.name,
+				}
+			).insert(ignore_permissions=True)
+		incident.reload()
+		self.assertEqual(at(incident.first_responded_on), utc(2026, 3, 2, 8, 45))
+		self.assertEqual(incident.response_elapsed, 0.75 * HOUR)
+		self.assertEqual(incident.status, "New")  # replying does not move the lifecycle
+
 	def test_priority_change_retargets_from_the_original_start(self):
 		with T.frozen(utc(2026, 3, 2, 8, 0)):
 			incident = make_incident()

@@ -1,6 +1,7 @@
 # Copyright (c) 2026, itil_crm contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 
@@ -32,3 +33,8 @@ class ITILIncidentLeg(Document):
 	# end: auto-generated types
 
 	pass
+
+
+def on_doctype_update():
+	"""The sweep looks for open, unbreached legs past due: keep that an index range, not a table scan."""
+	frappe.db.add_index("ITIL Incident Leg", ["outcome", "breached", "due_by"], index_name="open_due_index")
