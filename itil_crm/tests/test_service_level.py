@@ -197,6 +197,20 @@ class TestLegs(ServiceLevelCase):
 		self.assertEqual((supplier_leg.breached, supplier_leg.caused_sla_breach), (1, 1))
 		self.assertEqual(incident.sla_status, "Missed")  # 5 h against 4 h
 
+		from itil_crm.service_level.report.itil_sla_compliance.itil_sla_compliance import execute
+
+		_columns, by_supplier, *_rest = execute({"group_by": "Supplier"})
+		uc = next(r for r in by_supplier if r["key"] == supplier.name)
+		self.assertEqual(
+			(uc["agreement_type"], uc["measured"], uc["missed"], uc["compliance"]), ("UC", 1, 1, 0.0)
+		)
+		self.assertFalse([r for r in by_supplier if r["key"] == desk.name])  # internal: not a supplier
+		_columns, by_group, *_rest = execute({"group_by": "Support Group", "agreement_type": "OLA"})
+		ola = next(r for r in by_group if r["key"] == desk.name)
+		self.assertEqual((ola["measured"], ola["met"], ola["compliance"]), (1, 1, 100.0))
+		_columns, by_month, *_rest = execute({"group_by": "Month", "agreement_type": "SLA"})
+		self.assertTrue(any(r["missed"] >= 1 for r in by_month))
+
 
 class TestSweep(ServiceLevelCase):
 	def test_threshold_notifications_exactly_once_over_two_sweeps(self):
