@@ -72,13 +72,17 @@ def record_response(doc, at, note: str | None = None) -> None:
 	doc.first_responded_on = T.naive(at)
 
 
-def compute(doc, now) -> ClockResult | None:
-	events = engine_events(doc.sla_events)
-	names = {e.value for e in events if e.kind == "agreement" and e.value} | {doc.service_agreement}
+def clock_for(events: list[Event], agreement_name: str | None, now) -> ClockResult | None:
+	"""The clock of an event log under its current agreement (and any it had before), or None."""
+	names = {e.value for e in events if e.kind == "agreement" and e.value} | {agreement_name}
 	agreements = {n: a for n in names if n and (a := load_agreement(n))}
-	if not doc.service_agreement or not agreements:
+	if not agreement_name or not agreements or not events:
 		return None
 	return compute_clock(agreements, events, now)
+
+
+def compute(doc, now) -> ClockResult | None:
+	return clock_for(engine_events(doc.sla_events), doc.service_agreement, now)
 
 
 def apply(doc, result: ClockResult | None, now) -> None:

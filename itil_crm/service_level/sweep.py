@@ -15,11 +15,11 @@ from collections import defaultdict
 import frappe
 from frappe.utils import cint
 
-from itil_crm.engines.sla_clock import compute_clock
 from itil_crm.service_level import time as T
 from itil_crm.service_level.agreements import auto_escalate_at, load_agreement
 from itil_crm.service_level.incident_clock import (
 	OPEN_STATUSES,
+	clock_for,
 	crossed_keys,
 	engine_events,
 	join_keys,
@@ -46,8 +46,7 @@ def run_sweep(now=None, batch: int = BATCH) -> dict:
 def _run(now, batch: int) -> dict:
 	stats = {"incidents": 0, "alerts": 0, "legs": 0, "escalated": 0, "state_done_at": None}
 	due = frappe.db.sql(
-		f"""select name, service_agreement, sla_notified, support_group, priority, status,
-			response_by, resolution_by
+		f"""select name, service_agreement, sla_notified, support_group, priority, status
 		from `tabITIL Incident`
 		where next_sla_check <= %(now)s and status in %(open)s
 		order by next_sla_check
@@ -85,13 +84,10 @@ def _sweep_incidents(due, now, stats):
 		events[r.parent].append(r)
 	updates, alerts, to_escalate = {}, [], []
 	for inc in due:
-		log = engine_events(events[inc.name])
-		names_used = {e.value for e in log if e.kind == "agreement" and e.value} | {inc.service_agreement}
-		agreements = {n: a for n in names_used if n and (a := load_agreement(n))}
-		if not inc.service_agreement or not agreements or not log:
+		result = clock_for(engine_events(events[inc.name]), inc.service_agreement, now)
+		if result is None:
 			updates[inc.name] = (inc.sla_notified, None, None, None, None)
 			continue
-		result = compute_clock(agreements, log, now)
 		done = notified_keys(inc.sla_notified)
 		new = crossed_keys(result) - done
 		for clock in ("response", "resolution"):  # one alert per clock: the highest threshold crossed
