@@ -39,6 +39,37 @@ STANDARD_FIELDS = {
 DYNAMIC_DEPENDS = {"__islocal", "__unsaved"}
 
 
+# Keys that frappe, ERPNext and Helpdesk store as global (or user) defaults. Frappe fills every new
+# document's Link field *named* like one of them from that default, in the form and on the server
+# (frappe.model.create_new.get_user_default_value), so a Link field of ours with such a name silently
+# takes another app's value (issue 6: `customer_group` made every SLA a group agreement).
+DEFAULT_KEYS = {
+	# frappe: System Settings writes each of its fields as a default
+	"country", "language", "lang", "time_zone", "currency", "date_format", "time_format",
+	"number_format", "float_precision", "currency_precision", "first_day_of_the_week",
+	# ERPNext: Global Defaults, setup wizard
+	"company", "fiscal_year", "hide_currency_symbol", "account_url", "disable_rounded_total",
+	"disable_in_words", "is_pos",
+	# ERPNext: Selling Settings
+	"cust_master_name", "customer_group", "territory", "maintain_same_sales_rate",
+	"editable_price_list_rate", "selling_price_list",
+	# ERPNext: Buying Settings
+	"supplier_group", "supp_master_name", "maintain_same_rate", "buying_price_list",
+	# ERPNext: Stock Settings
+	"item_naming_by", "item_group", "stock_uom", "allow_negative_stock", "default_warehouse",
+	"set_qty_in_transactions_based_on_serial_no_input", "use_serial_batch_fields",
+}  # fmt: skip
+
+
+def default_leak(at: str, field: dict) -> list[str]:
+	if field.get("fieldtype") == "Link" and field.get("fieldname") in DEFAULT_KEYS:
+		return [
+			f"{at}: a Link field named {field['fieldname']!r} takes the global default of that name "
+			"(set by frappe or ERPNext): rename it"
+		]
+	return []
+
+
 def reference_dir() -> Path | None:
 	candidates = [os.environ.get("ITIL_CRM_REFERENCE"), ROOT.parent / "shared" / "reference"]
 	for c in candidates:
@@ -148,6 +179,7 @@ def check_doctypes(ref: Reference, app: Path = APP) -> list[str]:
 					)
 				elif ft != "Link" and not doctypes.get(opts, {}).get("istable"):
 					problems.append(f"{at}: {ft} options {opts!r} must be a child doctype of this app")
+			problems += default_leak(at, f)
 			if ft == "Dynamic Link":
 				src = fields.get(opts or "")
 				if not src or src.get("fieldtype") != "Link" or src.get("options") != "DocType":
@@ -217,6 +249,7 @@ def check_custom_fields(ref: Reference, custom_fields: dict, app: Path = APP) ->
 					problems.append(f"{at}: fields on other apps' doctypes are prefixed itil_")
 				if df.get("fieldtype") not in ref.fieldtypes:
 					problems.append(f"{at}: invalid fieldtype {df.get('fieldtype')!r}")
+				problems += default_leak(at, df)
 				if df.get("fieldtype") in ("Link", "Table", "Table MultiSelect"):
 					opts = df.get("options")
 					if not (opts in doctypes or ref.app_of(opts) in ("frappe", needs_app)):

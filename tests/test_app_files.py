@@ -128,6 +128,12 @@ def _field(data, fieldname):
 		(lambda d: d.update(name="Incident"), "must start with 'ITIL '"),
 		(lambda d: d.update(module="Nowhere"), "not in modules.txt"),
 		(lambda d: _field(d, "affected_cis").update(options="ITIL Problem"), "must be a child doctype"),
+		(
+			lambda d: d["fields"].append(
+				{"fieldname": "company", "fieldtype": "Link", "options": "ITIL Channel", "label": "Company"}
+			),
+			"takes the global default of that name",
+		),
 	],
 )
 def test_broken_incident_is_caught(ref, broken_app, change, expected):
@@ -150,7 +156,18 @@ def test_broken_custom_fields_are_caught(ref):
 		"frappe": {"Contact": [{"fieldname": "key_contact", "fieldtype": "Check", "insert_after": "nope"}]},
 		"helpdesk": {"HD Ticket": [{"fieldname": "itil_x", "fieldtype": "Link", "options": "Asset"}]},
 	}
+	bad["erpnext"] = {
+		"ITIL Service Agreement": [
+			{
+				"fieldname": "customer_group",
+				"fieldtype": "Link",
+				"options": "Customer Group",
+				"insert_after": "customer",
+			}
+		]
+	}
 	problems = C.check_custom_fields(ref, bad)
+	assert any("'customer_group' takes the global default" in p for p in problems)
 	assert any("prefixed itil_" in p for p in problems)
 	assert any("insert_after 'nope'" in p for p in problems)
 	assert any("'Asset' is not available where helpdesk" in p for p in problems)

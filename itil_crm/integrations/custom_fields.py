@@ -92,13 +92,16 @@ CUSTOM_FIELDS: dict[str, dict[str, list[dict]]] = {
 		],
 		"ITIL Service Agreement": [
 			{
-				"fieldname": "customer_group",
+				# not named `customer_group`: Frappe fills a Link field from the global default of
+				# the same name, and ERPNext sets that default (Selling Settings, setup wizard)
+				"fieldname": "sla_customer_group",
 				"fieldtype": "Link",
 				"label": "Customer Group",
 				"options": "Customer Group",
 				"insert_after": "customer",
-				"depends_on": "eval:doc.agreement_type=='SLA'",
-				"description": "Applies to every customer of this group (after customer-specific agreements)",
+				"depends_on": "eval:doc.agreement_type=='SLA' && !doc.is_default && !doc.customer",
+				"description": "Applies to every customer of this group (after customer-specific "
+				"agreements). Leave empty for a default agreement.",
 			},
 		],
 	},

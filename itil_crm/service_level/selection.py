@@ -10,7 +10,9 @@ from itil_crm.integrations.apps import is_installed
 def candidates() -> list[Candidate]:
 	"""Every SLA that may be selected (read only when the selection's inputs change, not on every save)."""
 	group = (
-		", customer_group" if frappe.get_meta("ITIL Service Agreement").has_field("customer_group") else ""
+		", sla_customer_group as customer_group"
+		if frappe.get_meta("ITIL Service Agreement").has_field("sla_customer_group")
+		else ""
 	)
 	rows = frappe.db.sql(
 		f"""select name, selection_order, customer_type, customer, is_default, enabled, valid_from,

@@ -52,11 +52,31 @@ class ITILServiceAgreement(Document):
 			frappe.throw(_("Valid Until must not be before Valid From."), frappe.ValidationError)
 
 	def validate_scope(self):
+		"""An SLA covers one customer, or one customer group, or (default) every incident that no
+		customer or group agreement covers; an OLA / UC covers one support group's work."""
+		group = self.get("sla_customer_group")  # custom field, present when ERPNext is installed
 		if self.agreement_type == "SLA":
 			self.support_group = None
+			if self.customer and group:
+				frappe.throw(
+					_(
+						"An SLA is for one customer or for one customer group: clear one of {0} and {1}."
+					).format(self.customer, group),
+					frappe.ValidationError,
+				)
+			if self.is_default and (self.customer or group):
+				frappe.throw(
+					_(
+						"A default SLA applies to the incidents that no customer or customer group agreement "
+						"covers: clear {0}, or untick Default."
+					).format(self.customer or group),
+					frappe.ValidationError,
+				)
 			return
 		self.is_default = 0
 		self.customer_type = self.customer = None
+		if group:
+			self.sla_customer_group = None
 		if not self.support_group:
 			frappe.throw(
 				_("An {0} times a support group's work: choose the support group.").format(
