@@ -42,6 +42,8 @@ _clear_ranks = "itil_crm.incident_management.priority.clear_rank_cache"
 doc_events = {
 	# the first reply sent to the caller is the first response of the SLA clock
 	"Communication": {"after_insert": "itil_crm.service_level.response.on_communication"},
+	# the setup wizard or an admin sets the site's time zone: calendars that follow it move with it
+	"System Settings": {"on_update": "itil_crm.service_level.calendars.follow_system_time_zone"},
 	# caches of the incident's hot path
 	"ITIL Impact": {"on_update": _clear_ranks, "on_trash": _clear_ranks},
 	"ITIL Urgency": {"on_update": _clear_ranks, "on_trash": _clear_ranks},

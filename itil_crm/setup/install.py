@@ -3,6 +3,7 @@
 import frappe
 
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field_names
+from itil_crm.service_level.calendars import follow_system_time_zone
 from itil_crm.setup import default_data as D
 from itil_crm.setup.seed import seed_defaults
 
@@ -18,6 +19,7 @@ def after_install():
 def after_migrate():
 	ensure_roles()
 	sync_custom_fields()
+	follow_system_time_zone()  # also when the zone was written without System Settings' hooks
 
 
 def after_app_install(app_name: str):

@@ -4,6 +4,7 @@ import itertools
 
 import frappe
 
+from itil_crm.service_level.calendars import system_timezone
 from itil_crm.setup import default_data as D
 
 
@@ -39,16 +40,13 @@ def seed_defaults():
 	seed_notifications()
 
 
-def system_timezone() -> str:
-	return frappe.db.get_single_value("System Settings", "time_zone") or "UTC"
-
-
 def seed_calendars():
+	"""Both follow the system time zone, also when the setup wizard sets it after our install."""
 	tz = system_timezone()
 	_insert_if_missing(
 		"ITIL Service Calendar",
 		D.CALENDAR_24X7,
-		{"calendar_name": D.CALENDAR_24X7, "timezone": tz, "is_24x7": 1},
+		{"calendar_name": D.CALENDAR_24X7, "timezone": tz, "follow_system_time_zone": 1, "is_24x7": 1},
 	)
 	_insert_if_missing(
 		"ITIL Service Calendar",
@@ -56,6 +54,7 @@ def seed_calendars():
 		{
 			"calendar_name": D.CALENDAR_BUSINESS_HOURS,
 			"timezone": tz,
+			"follow_system_time_zone": 1,
 			"working_hours": [
 				{"weekday": day, "start_time": start, "end_time": end} for day, start, end in D.BUSINESS_HOURS
 			],

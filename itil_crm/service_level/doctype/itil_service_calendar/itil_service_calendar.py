@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate
 
 from itil_crm.engines.service_calendar import CalendarError, check_timezone, validate_intervals
+from itil_crm.service_level.calendars import system_timezone
 
 
 class ITILServiceCalendar(Document):
@@ -26,12 +27,17 @@ class ITILServiceCalendar(Document):
 		)
 
 		calendar_name: DF.Data
+		follow_system_time_zone: DF.Check
 		holiday_country: DF.Data | None
 		holidays: DF.Table[ITILServiceCalendarHoliday]
 		is_24x7: DF.Check
 		timezone: DF.Autocomplete
 		working_hours: DF.Table[ITILServiceCalendarInterval]
 	# end: auto-generated types
+
+	def before_validate(self):
+		if self.follow_system_time_zone:
+			self.timezone = system_timezone()
 
 	def validate(self):
 		try:
