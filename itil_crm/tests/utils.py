@@ -11,6 +11,15 @@ TEST_IGNORE = [
 ]  # fmt: skip
 
 
+def first_selection_order() -> int:
+	"""A selection order that puts a test's default SLA before every default SLA the site holds."""
+	lowest = frappe.db.sql(
+		"""select min(selection_order) from `tabITIL Service Agreement`
+		where agreement_type = 'SLA' and is_default = 1 and enabled = 1"""
+	)[0][0]
+	return min(lowest if lowest is not None else 10, 10) - 10
+
+
 def make_ci(name=None, ci_type="Application", environment="Production", criticality="Medium", **kw):
 	return frappe.get_doc(
 		{
