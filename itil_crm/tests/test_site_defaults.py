@@ -98,6 +98,11 @@ class TestNoDefaultLeaks(FrappeTestCase):
 		self.assertEqual(incident.service_agreement, doc.name, incident.agreement_reason)
 		self.assertIn("default agreement _Test Form SLA", incident.agreement_reason)
 
+	def test_an_sla_for_nobody_is_saved_with_a_warning(self):
+		frappe.clear_messages()
+		new_agreement("_Test Dormant SLA", self.calendar).insert()
+		self.assertIn("no incident will get it", str(frappe.message_log))
+
 	def test_the_seeded_standard_sla_applies_to_incidents_without_a_customer(self):
 		if not frappe.db.exists("ITIL Service Agreement", D.DEFAULT_SLA):
 			self.skipTest("the site removed the seeded Standard SLA")

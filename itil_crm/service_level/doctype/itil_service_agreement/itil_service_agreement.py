@@ -72,6 +72,14 @@ class ITILServiceAgreement(Document):
 					).format(self.customer or group),
 					frappe.ValidationError,
 				)
+			if not (self.is_default or self.customer or group):
+				frappe.msgprint(
+					_(
+						"{0} names no customer or customer group and is not the default SLA: no incident will get it."
+					).format(self.agreement_name),
+					indicator="orange",
+					alert=True,
+				)
 			return
 		self.is_default = 0
 		self.customer_type = self.customer = None
