@@ -1,5 +1,5 @@
-"""Make a site look like one that has been in use before itil_crm arrives (run by .ci/run, before
-itil_crm is installed on the site, with the bench's python from the bench's sites folder):
+"""Make a site look like one that has been in use (run by .ci/run with the bench's python from the
+bench's sites folder):
 
 - ERPNext's setup wizard completed non-interactively (company, currency, fiscal year, time zone
   America/New_York, global defaults such as customer_group and territory);
@@ -9,7 +9,8 @@ itil_crm is installed on the site, with the bench's python from the bench's site
 
     cd <bench>/sites && ../env/bin/python <repo>/.ci/realistic_site.py <site>
 
-It never touches itil_crm (not yet installed) and it is not part of the app.
+It never touches itil_crm (installed after it, or, in the upgrade run, an earlier version installed
+with the site) and it is not part of the app.
 """
 
 import sys
