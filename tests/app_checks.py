@@ -62,12 +62,23 @@ DEFAULT_KEYS = {
 
 
 def default_leak(at: str, field: dict) -> list[str]:
-	if field.get("fieldtype") == "Link" and field.get("fieldname") in DEFAULT_KEYS:
-		return [
+	"""Frappe fills a new document's Link field from a default keyed by the field's name (server and
+	form), and in the form also by its target doctype's scrubbed name unless the field ignores user
+	permissions (frappe/public/js/frappe/model/create_new.js, get_default_value)."""
+	if field.get("fieldtype") != "Link" or field.get("options") == "User":
+		return []
+	problems = []
+	if field.get("fieldname") in DEFAULT_KEYS:
+		problems.append(
 			f"{at}: a Link field named {field['fieldname']!r} takes the global default of that name "
 			"(set by frappe or ERPNext): rename it"
-		]
-	return []
+		)
+	if scrub(field.get("options") or "") in DEFAULT_KEYS and not field.get("ignore_user_permissions"):
+		problems.append(
+			f"{at}: a Link to {field['options']!r} takes the global default {scrub(field['options'])!r} "
+			"in the form: set ignore_user_permissions"
+		)
+	return problems
 
 
 def reference_dir() -> Path | None:

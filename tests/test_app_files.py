@@ -166,8 +166,21 @@ def test_broken_custom_fields_are_caught(ref):
 			}
 		]
 	}
+	bad["erpnext"]["ITIL Service Agreement"].append(
+		{
+			"fieldname": "sla_group",
+			"fieldtype": "Link",
+			"options": "Customer Group",
+			"insert_after": "customer",
+		}
+	)
 	problems = C.check_custom_fields(ref, bad)
 	assert any("'customer_group' takes the global default" in p for p in problems)
+	assert any(
+		"sla_group (erpnext): a Link to 'Customer Group' takes the global default 'customer_group' in the form"
+		in p
+		for p in problems
+	)
 	assert any("prefixed itil_" in p for p in problems)
 	assert any("insert_after 'nope'" in p for p in problems)
 	assert any("'Asset' is not available where helpdesk" in p for p in problems)

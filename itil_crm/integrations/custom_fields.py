@@ -92,14 +92,17 @@ CUSTOM_FIELDS: dict[str, dict[str, list[dict]]] = {
 		],
 		"ITIL Service Agreement": [
 			{
-				# not named `customer_group`: Frappe fills a Link field from the global default of
-				# the same name, and ERPNext sets that default (Selling Settings, setup wizard)
+				# ERPNext keeps a global default `customer_group` (Selling Settings, setup wizard). Frappe
+				# fills a new document's Link field from it on the server when the *fieldname* is
+				# `customer_group`, and in the form when the *target* is Customer Group unless the
+				# field ignores user permissions: hence this name, and ignore_user_permissions.
 				"fieldname": "sla_customer_group",
 				"fieldtype": "Link",
 				"label": "Customer Group",
 				"options": "Customer Group",
+				"ignore_user_permissions": 1,
 				"insert_after": "customer",
-				"depends_on": "eval:doc.agreement_type=='SLA' && !doc.is_default && !doc.customer",
+				"depends_on": "eval:doc.agreement_type=='SLA' && !doc.customer",
 				"description": "Applies to every customer of this group (after customer-specific "
 				"agreements). Leave empty for a default agreement.",
 			},

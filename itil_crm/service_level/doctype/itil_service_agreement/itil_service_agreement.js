@@ -10,7 +10,7 @@ frappe.ui.form.on("ITIL Service Agreement", {
 			filters: { is_external: doc.agreement_type === "UC" ? 1 : 0 },
 		}));
 	},
-	onload(frm) {
+	refresh(frm) {
 		// a new SLA is a default agreement until the admin scopes it to a customer or a group
 		if (frm.is_new()) set_default_from_scope(frm);
 	},

@@ -1,0 +1,58 @@
+"""Desk tests in a real browser (headless Chromium from Debian, driven by playwright) against a
+served site with itil_crm installed. Not part of the pure suite:
+
+    ITIL_CRM_URL=http://site.localhost:8000 ITIL_CRM_ADMIN_PASSWORD=admin python -m pytest browser_tests
+
+Every test is skipped when ITIL_CRM_URL is unset, or when playwright or /usr/bin/chromium is missing.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("ITIL_CRM_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def base_url() -> str:
+	url = os.environ.get("ITIL_CRM_URL")
+	if not url:
+		pytest.skip("ITIL_CRM_URL is not set: no served site to test")
+	return url.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def browser():
+	sync_api = pytest.importorskip("playwright.sync_api")
+	if not shutil.which(CHROMIUM):
+		pytest.skip(f"no Chromium at {CHROMIUM}")
+	with sync_api.sync_playwright() as p:
+		browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+		yield browser
+		browser.close()
+
+
+@pytest.fixture
+def desk(browser, base_url):
+	"""A page logged in to the desk as Administrator; fails the test on any uncaught page error."""
+	page = browser.new_page(viewport={"width": 1300, "height": 1000})
+	errors: list[str] = []
+	page.on("pageerror", lambda e: errors.append(str(e)))
+	# log in through the API: the session cookie lands in the page's context (the login page would
+	# send us to the site's home page, which Helpdesk takes over)
+	answer = page.request.post(
+		f"{base_url}/api/method/login",
+		form={"usr": "Administrator", "pwd": os.environ.get("ITIL_CRM_ADMIN_PASSWORD", "admin")},
+	)
+	assert answer.ok, answer.text()
+	yield page
+	page.close()
+	assert errors == [], errors
+
+
+def open_form(page, base_url: str, route: str):
+	page.goto(f"{base_url}/app/{route}")
+	page.wait_for_function("() => window.cur_frm && cur_frm.doc && !cur_frm.doc.__setup_pending")
+	page.wait_for_timeout(500)  # form scripts' refresh handlers
+	return page
