@@ -34,14 +34,32 @@ fixtures = []
 
 # Desk
 # ----
-# form and list scripts live beside their doctypes (<doctype>.js, <doctype>_list.js)
+# form and list scripts live beside their doctypes (<doctype>.js, <doctype>_list.js); on the ticketing
+# apps' forms: the Raise ITIL Incident action
+doctype_js = {"HD Ticket": "public/js/ticket_incident.js", "Issue": "public/js/ticket_incident.js"}
 
 # Document events
 # ---------------
 _clear_ranks = "itil_crm.incident_management.priority.clear_rank_cache"
+_ticket_events = {
+	"after_insert": "itil_crm.service_desk.ticket_bridge.on_ticket_insert",
+	"on_update": "itil_crm.service_desk.ticket_bridge.on_ticket_update",
+}
 doc_events = {
-	# the first reply sent to the caller is the first response of the SLA clock
-	"Communication": {"after_insert": "itil_crm.service_level.response.on_communication"},
+	# the first reply sent to the caller (on the incident or its ticket) is the first response;
+	# replies on a ticket show on its incident's timeline
+	"Communication": {
+		"before_insert": "itil_crm.service_desk.ticket_bridge.link_reply_to_incident",
+		"after_insert": [
+			"itil_crm.service_level.response.on_communication",
+			"itil_crm.service_desk.ticket_bridge.on_ticket_reply",
+		],
+	},
+	# Helpdesk tickets and ERPNext Issues raise incidents and follow them (hooks run only where the
+	# app, hence the doctype, is installed)
+	"HD Ticket": _ticket_events,
+	"Issue": _ticket_events,
+	"ITIL Incident": {"on_update": "itil_crm.service_desk.ticket_bridge.on_incident_update"},
 	# the setup wizard or an admin sets the site's time zone: calendars that follow it move with it
 	"System Settings": {"on_update": "itil_crm.service_level.calendars.follow_system_time_zone"},
 	# caches of the incident's hot path
@@ -55,6 +73,8 @@ scheduler_events = {
 	"cron": {
 		# thresholds crossed since the last run: status, alerts, escalations (set-based, idempotent)
 		"*/5 * * * *": ["itil_crm.service_level.sweep.run"],
+		# tickets whose incident could not be raised (idempotent)
+		"*/15 * * * *": ["itil_crm.service_desk.ticket_bridge.retry_intake"],
 	},
 	"daily": ["itil_crm.service_desk.tier_alerts.run"],
 }

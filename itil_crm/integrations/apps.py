@@ -38,3 +38,13 @@ def validate_customer(doc) -> None:
 
 def validate_source(doc) -> None:
 	validate_dynamic_link(doc, "source_type", "source_name", SOURCE_DOCTYPES, "Source ticket")
+	if doc.get("source_type") and doc.get("source_name"):
+		other = frappe.db.get_value(
+			doc.doctype,
+			{"source_type": doc.source_type, "source_name": doc.source_name, "name": ["!=", doc.name or ""]},
+		)
+		if other:
+			frappe.throw(
+				_("{0} {1} already has its incident: {2}.").format(doc.source_type, doc.source_name, other),
+				frappe.UniqueValidationError,
+			)

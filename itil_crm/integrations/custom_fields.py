@@ -7,6 +7,21 @@ never holds a Link to a doctype it does not have. Plain data: no frappe import.
 
 MODULE = "Configuration Management"
 
+
+def ticket_fields(after: str) -> list[dict]:
+	"""On a ticket (HD Ticket, Issue): its incident, and the incident's ITIL clock, read-only, so an
+	agent in the ticketing app sees it; and why the last attempt to raise its incident failed."""
+	ro = {"read_only": 1, "no_copy": 1}
+	return [
+		{"fieldname": "itil_incident", "fieldtype": "Link", "label": "ITIL Incident", "options": "ITIL Incident", "insert_after": after, **ro},
+		{"fieldname": "itil_priority", "fieldtype": "Link", "label": "ITIL Priority", "options": "ITIL Priority", "insert_after": "itil_incident", "depends_on": "itil_incident", **ro},
+		{"fieldname": "itil_response_by", "fieldtype": "Datetime", "label": "ITIL Response By", "insert_after": "itil_priority", "depends_on": "itil_incident", **ro},
+		{"fieldname": "itil_resolution_by", "fieldtype": "Datetime", "label": "ITIL Resolution By", "insert_after": "itil_response_by", "depends_on": "itil_incident", **ro},
+		{"fieldname": "itil_sla_status", "fieldtype": "Data", "label": "ITIL SLA Status", "insert_after": "itil_resolution_by", "depends_on": "itil_incident", **ro},
+		{"fieldname": "itil_intake_error", "fieldtype": "Small Text", "label": "ITIL Incident Not Raised", "insert_after": "itil_sla_status", "depends_on": "itil_intake_error", "description": "Why the incident could not be raised; retried every 15 minutes", **ro},
+	]  # fmt: skip
+
+
 CUSTOM_FIELDS: dict[str, dict[str, list[dict]]] = {
 	# frappe itself is always there
 	"frappe": {
@@ -39,17 +54,7 @@ CUSTOM_FIELDS: dict[str, dict[str, list[dict]]] = {
 				"description": "Incidents for customers of this group get at least the key-customer impact",
 			},
 		],
-		"Issue": [
-			{
-				"fieldname": "itil_incident",
-				"fieldtype": "Link",
-				"label": "ITIL Incident",
-				"options": "ITIL Incident",
-				"insert_after": "issue_type",
-				"read_only": 1,
-				"no_copy": 1,
-			},
-		],
+		"Issue": ticket_fields(after="issue_type"),
 		"ITIL Configuration Item": [
 			{
 				"fieldname": "sb_erpnext",
@@ -109,17 +114,7 @@ CUSTOM_FIELDS: dict[str, dict[str, list[dict]]] = {
 		],
 	},
 	"helpdesk": {
-		"HD Ticket": [
-			{
-				"fieldname": "itil_incident",
-				"fieldtype": "Link",
-				"label": "ITIL Incident",
-				"options": "ITIL Incident",
-				"insert_after": "ticket_type",
-				"read_only": 1,
-				"no_copy": 1,
-			},
-		],
+		"HD Ticket": ticket_fields(after="ticket_type"),
 		"HD Customer": [
 			{
 				"fieldname": "itil_key_account",

@@ -6,6 +6,7 @@ from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field
 from itil_crm.service_level.calendars import follow_system_time_zone
 from itil_crm.setup import default_data as D
 from itil_crm.setup.seed import seed_defaults
+from itil_crm.setup.ticket_intake import FORM_SCRIPT, remove_ticket_intake, seed_ticket_intake
 
 APP = "itil_crm"
 
@@ -14,11 +15,14 @@ def after_install():
 	ensure_roles()
 	sync_custom_fields()
 	seed_defaults()
+	ensure_indexes()
+	seed_ticket_intake()
 
 
 def after_migrate():
 	ensure_roles()
 	sync_custom_fields()
+	ensure_indexes()
 	follow_system_time_zone()  # also when the zone was written without System Settings' hooks
 
 
@@ -26,16 +30,19 @@ def after_app_install(app_name: str):
 	"""ERPNext or Helpdesk arrived after us: add the fields that link to it."""
 	if app_name in CUSTOM_FIELDS and app_name != APP and APP in frappe.get_installed_apps():
 		sync_custom_fields(apps=[app_name])
+		seed_ticket_intake(apps=[app_name])
 
 
 def before_app_uninstall(app_name: str):
 	"""ERPNext or Helpdesk leaves: remove our fields that point at its doctypes."""
-	if app_name in CUSTOM_FIELDS and app_name not in ("frappe", APP):
+	if app_name in CUSTOM_FIELDS and app_name not in ("frappe", APP) and APP in frappe.get_installed_apps():
+		remove_ticket_intake(apps=[app_name])
 		remove_custom_fields(apps=[app_name])
 
 
 def before_uninstall():
 	"""Leave nothing of ours behind on the doctypes that stay."""
+	remove_ticket_intake(apps=list(CUSTOM_FIELDS))
 	remove_custom_fields(apps=list(CUSTOM_FIELDS))
 	ours = frappe.get_all("DocType", filters={"module": ["in", _modules()]}, pluck="name")
 	for name in frappe.get_all("Custom Field", filters={"dt": ["in", ours]}, pluck="name"):
@@ -55,6 +62,13 @@ def before_uninstall():
 
 def _modules() -> list[str]:
 	return frappe.get_module_list(APP)
+
+
+def ensure_indexes():
+	"""One ticket, one incident: a unique index backs the row lock of the ticket bridge."""
+	frappe.db.add_unique(
+		"ITIL Incident", ["source_type", "source_name"], constraint_name="unique_source_ticket"
+	)
 
 
 def ensure_roles():
@@ -154,6 +168,9 @@ def leftovers() -> dict:
 		),
 		"Role": frappe.get_all("Role", filters={"name": ["in", D.ROLES]}, pluck="name"),
 		"Workspace": frappe.get_all("Workspace", filters={"name": "ITIL"}, pluck="name"),
+		"HD Form Script": frappe.get_all("HD Form Script", filters={"name": FORM_SCRIPT}, pluck="name")
+		if frappe.db.table_exists("HD Form Script")
+		else [],
 		"Tables": [t for t in frappe.db.get_tables(cached=False) if t.startswith("tabITIL ")],
 	}
 	return {k: v for k, v in found.items() if v}

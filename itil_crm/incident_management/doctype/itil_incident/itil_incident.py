@@ -82,6 +82,7 @@ class ITILIncident(Document):
 		status: DF.Literal["New", "Assigned", "In Progress", "On Hold", "Resolved", "Closed", "Cancelled"]
 		subject: DF.Data
 		support_group: DF.Link | None
+		ticket_resolution_sent: DF.Datetime | None
 		tier: DF.Int
 		urgency: DF.Link
 	# end: auto-generated types

@@ -21,6 +21,10 @@ class ITILSettings(Document):
 		from itil_crm.incident_management.doctype.itil_priority_matrix_entry.itil_priority_matrix_entry import (
 			ITILPriorityMatrixEntry,
 		)
+		from itil_crm.service_desk.doctype.itil_ticket_intake.itil_ticket_intake import ITILTicketIntake
+		from itil_crm.service_desk.doctype.itil_ticket_priority_map.itil_ticket_priority_map import (
+			ITILTicketPriorityMap,
+		)
 
 		critical_ci_impact: DF.Link | None
 		default_impact: DF.Link | None
@@ -29,6 +33,8 @@ class ITILSettings(Document):
 		default_warning_thresholds: DF.Data | None
 		key_customer_impact: DF.Link | None
 		priority_matrix: DF.Table[ITILPriorityMatrixEntry]
+		ticket_intake: DF.Table[ITILTicketIntake]
+		ticket_priority_map: DF.Table[ITILTicketPriorityMap]
 		tier_alert_window_days: DF.Int
 		tier_resolution_target: DF.Percent
 	# end: auto-generated types
@@ -43,6 +49,38 @@ class ITILSettings(Document):
 			parse_thresholds(self.default_warning_thresholds)
 		except (MatrixError, ThresholdError) as e:
 			frappe.throw(_(str(e)), frappe.ValidationError, title=_("Invalid ITIL Settings"))
+		self.validate_tickets()
+
+	def validate_tickets(self):
+		from itil_crm.integrations.apps import is_installed
+		from itil_crm.integrations.ticket_platforms import PLATFORMS
+
+		seen = set()
+		for row in self.ticket_intake:
+			if row.source_doctype in seen:
+				frappe.throw(
+					_("Ticket Intake: {0} has two rows; keep one.").format(row.source_doctype),
+					frappe.ValidationError,
+				)
+			seen.add(row.source_doctype)
+		seen = set()
+		for row in self.ticket_priority_map:
+			key = (row.source_doctype, row.priority)
+			if key in seen:
+				frappe.throw(
+					_("Ticket Priority Map: {0} has two rows for {1}.").format(*key), frappe.ValidationError
+				)
+			seen.add(key)
+			platform = PLATFORMS[row.source_doctype]
+			if is_installed(platform.app) and not frappe.db.exists(
+				platform.priority_doctype, row.ticket_priority
+			):
+				frappe.throw(
+					_("Ticket Priority Map row {0}: {1} {2} does not exist.").format(
+						row.idx, platform.priority_doctype, row.ticket_priority
+					),
+					frappe.ValidationError,
+				)
 		if not 0 < (self.tier_resolution_target or 0) <= 100:
 			frappe.throw(
 				_("The tier resolution target is a percentage above 0 and at most 100."),

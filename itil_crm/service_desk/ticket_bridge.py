@@ -1,0 +1,402 @@
+"""Helpdesk tickets and ERPNext Issues become ITIL incidents, and the two stay in sync (R1).
+
+- A ticket raises its incident by hand (``raise_incident``: the desk form, Helpdesk's agent app) or
+  automatically for the ticket types listed in ITIL Settings (``on_ticket_insert``). One ticket, one
+  incident: the ticket row is locked while its incident is raised.
+- The incident pushes to its ticket: priority (through the map of ITIL Settings), its clock
+  (read-only ``itil_*`` fields), Resolved / Closed with one reply carrying the resolution notes.
+- The ticket pushes to its incident: a customer's reply on a resolved ticket reopens the incident;
+  a ticket closed while the incident is open is written on the incident, which stays open; replies
+  on the ticket are linked to the incident's timeline; the agent's first reply is the first response.
+- Nothing is lost: a ticket whose incident cannot be raised is saved all the same, with the reason
+  on its timeline, in ``itil_intake_error`` and in the Error Log, and ``retry_intake`` tries again.
+
+Writes made by the bridge itself run under ``syncing()``, so the other side's hooks do not echo them.
+The rules are pure functions in itil_crm.engines.ticket_bridge.
+"""
+
+from contextlib import contextmanager
+from email.utils import parseaddr
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, strip_html
+
+from itil_crm.engines import ticket_bridge as rules
+from itil_crm.integrations.apps import is_installed
+from itil_crm.integrations.custom_fields import CUSTOMER_DOCTYPES
+from itil_crm.integrations.ticket_platforms import PLATFORMS, Platform, platform_of
+
+RETRY_BATCH = 200
+
+
+@contextmanager
+def syncing():
+	previous = frappe.flags.itil_ticket_sync
+	frappe.flags.itil_ticket_sync = True
+	try:
+		yield
+	finally:
+		frappe.flags.itil_ticket_sync = previous
+
+
+def _platform(doctype: str) -> Platform:
+	platform = platform_of(doctype)
+	if not platform or not is_installed(platform.app):
+		frappe.throw(
+			_("{0} is not a ticket doctype of an installed app.").format(doctype), frappe.ValidationError
+		)
+	return platform
+
+
+def intake_mode(doctype: str) -> tuple[str, str | None]:
+	"""(mode, automatic ticket types) from ITIL Settings; a platform without a row is Manual."""
+	for row in frappe.get_cached_doc("ITIL Settings").ticket_intake:
+		if row.source_doctype == doctype:
+			return row.mode or "Manual", row.automatic_types
+	return "Manual", None
+
+
+# ------------------------------------------------------------------ ticket -> incident: raising it
+
+
+@frappe.whitelist()
+def raise_incident(doctype: str, name: str | int) -> str:
+	"""The agent's action on a ticket: its incident (raised now, or the one it already has)."""
+	_platform(doctype)
+	name = str(name)  # Helpdesk tickets are numbered
+	if not frappe.db.exists(doctype, name):
+		frappe.throw(_("{0} {1} does not exist.").format(doctype, name), frappe.DoesNotExistError)
+	frappe.has_permission(doctype, "read", name, throw=True)
+	frappe.has_permission("ITIL Incident", "create", throw=True)
+	mode, _types = intake_mode(doctype)
+	if not rules.creates_manually(mode):
+		frappe.throw(
+			_("Ticket intake for {0} is Off in ITIL Settings: no incident is raised from it.").format(
+				doctype
+			),
+			frappe.ValidationError,
+		)
+	return incident_for(doctype, name)
+
+
+def incident_for(doctype: str, name: str | int) -> str:
+	"""One ticket, one incident, also under concurrent requests: the ticket row is locked first."""
+	platform = _platform(doctype)
+	name = str(name)
+	locked = frappe.db.sql(
+		f"select itil_incident from `tab{doctype}` where name = %s for update", name, as_dict=True
+	)
+	if not locked:
+		frappe.throw(_("{0} {1} does not exist.").format(doctype, name), frappe.DoesNotExistError)
+	existing = locked[0].itil_incident
+	if existing and frappe.db.exists("ITIL Incident", existing):
+		return existing
+	existing = frappe.db.get_value("ITIL Incident", {"source_type": doctype, "source_name": name})
+	if not existing:
+		values, notes = incident_values(frappe.get_doc(doctype, name), platform)
+		with syncing():
+			incident = frappe.get_doc(values).insert(ignore_permissions=True)
+		existing = incident.name
+		for note in notes:
+			incident.add_comment("Info", note)
+	frappe.db.set_value(
+		doctype, name, {"itil_incident": existing, "itil_intake_error": None}, update_modified=False
+	)
+	push_to_ticket(frappe.get_doc("ITIL Incident", existing))
+	return existing
+
+
+def incident_values(ticket, platform: Platform) -> tuple[dict, list[str]]:
+	"""The incident a ticket raises, and notes for its timeline (what could not be filled, and why)."""
+	email = parseaddr(ticket.get("raised_by") or "")[1].strip().lower() or None
+	notes = []
+	caller = (
+		ticket.get("contact")
+		if ticket.get("contact") and frappe.db.exists("Contact", ticket.contact)
+		else None
+	)
+	caller = caller or (_contact_for(email) if email else None)
+	if not email:
+		notes.append(_("{0} {1} has no sender: no caller was set.").format(ticket.doctype, ticket.name))
+	ticket_customer = (platform.customer_doctype, ticket.get("customer")) if ticket.get("customer") else None
+	choice = rules.choose_customer(ticket_customer, _customers_of(caller))
+	if choice.note:
+		notes.append(_("Customer not set: {0}.").format(_(choice.note)))
+	channel = platform.channel if frappe.db.exists("ITIL Channel", platform.channel) else None
+	description = ticket.get("description") or _first_message(ticket)
+	values = {
+		"doctype": "ITIL Incident",
+		"subject": (ticket.get("subject") or _("{0} {1}").format(ticket.doctype, ticket.name))[:140],
+		"description": description,
+		"caller": caller,
+		"caller_email": email,
+		"customer_type": choice.customer_type,
+		"customer": choice.customer,
+		"channel": channel,
+		"source_type": ticket.doctype,
+		"source_name": ticket.name,
+		"opened_on": ticket.get("creation"),
+	}
+	return values, notes
+
+
+def _first_message(ticket) -> str | None:
+	rows = frappe.get_all(
+		"Communication",
+		filters={
+			"reference_doctype": ticket.doctype,
+			"reference_name": ticket.name,
+			"communication_type": "Communication",
+		},
+		fields=["content"],
+		order_by="creation asc",
+		limit=1,
+	)
+	return rows[0].content if rows else None
+
+
+def _contact_for(email: str) -> str:
+	"""The Contact with this email address, created (first name from the address) when none has it."""
+	found = frappe.db.get_value("Contact Email", {"email_id": email, "parenttype": "Contact"}, "parent")
+	if found:
+		return found
+	local = email.split("@", 1)[0].replace(".", " ").replace("_", " ").title() or email
+	contact = frappe.get_doc(
+		{"doctype": "Contact", "first_name": local, "email_ids": [{"email_id": email, "is_primary": 1}]}
+	)
+	contact.insert(ignore_permissions=True)
+	return contact.name
+
+
+def _customers_of(contact: str | None) -> list[tuple[str, str]]:
+	if not contact:
+		return []
+	allowed = [dt for app, dt in CUSTOMER_DOCTYPES.items() if is_installed(app)]
+	if not allowed:
+		return []
+	return [
+		(r.link_doctype, r.link_name)
+		for r in frappe.get_all(
+			"Dynamic Link",
+			filters={"parenttype": "Contact", "parent": contact, "link_doctype": ["in", allowed]},
+			fields=["link_doctype", "link_name"],
+		)
+	]
+
+
+def on_ticket_insert(doc, method=None):
+	"""Automatic intake for the ticket types listed in ITIL Settings."""
+	if frappe.flags.itil_ticket_sync or doc.get("itil_incident"):
+		return
+	platform = platform_of(doc.doctype)
+	if not platform or not is_installed(platform.app):
+		return
+	mode, types = intake_mode(doc.doctype)
+	if rules.creates_automatically(mode, doc.get(platform.type_field), types):
+		raise_safely(doc.doctype, doc.name)
+
+
+def raise_safely(doctype: str, name: str) -> str | None:
+	"""Raise the ticket's incident; on failure keep the ticket, say why, and leave it for the retry."""
+	messages = len(frappe.local.message_log)
+	frappe.db.savepoint("itil_intake")
+	try:
+		return incident_for(doctype, name)
+	except Exception as e:
+		frappe.db.rollback(save_point="itil_intake")
+		del frappe.local.message_log[messages:]  # the ticket was saved: no error pop-up for it
+		reason = strip_html(str(e)).strip() or e.__class__.__name__
+		frappe.log_error(
+			title=_("ITIL incident not raised from {0} {1}").format(doctype, name),
+			reference_doctype=doctype,
+			reference_name=name,
+		)
+		frappe.db.set_value(doctype, name, "itil_intake_error", reason[:1000], update_modified=False)
+		frappe.get_doc(doctype, name).add_comment(
+			"Info", _("ITIL incident not raised: {0}. It is tried again every 15 minutes.").format(reason)
+		)
+		return None
+
+
+def retry_intake(commit: bool = True):
+	"""Scheduled: tickets whose incident could not be raised are tried again (idempotent: a ticket
+	that has its incident, or whose intake is Off now, is left alone)."""
+	for doctype, platform in PLATFORMS.items():
+		if not is_installed(platform.app) or not rules.creates_manually(intake_mode(doctype)[0]):
+			continue
+		names = frappe.get_all(
+			doctype,
+			filters={"itil_intake_error": ["is", "set"], "itil_incident": ["is", "not set"]},
+			pluck="name",
+			order_by="modified asc",
+			limit=RETRY_BATCH,
+		)
+		for name in names:
+			if raise_safely(doctype, name):
+				frappe.get_doc(doctype, name).add_comment("Info", _("ITIL incident raised on retry."))
+			if commit:
+				frappe.db.commit()
+
+
+# ------------------------------------------------------------------ incident -> ticket
+
+
+def on_incident_update(doc, method=None):
+	if doc.source_type and doc.source_name and not frappe.flags.itil_ticket_sync:
+		push_to_ticket(doc)
+
+
+def priority_map(doctype: str) -> dict[str, str]:
+	return {
+		row.priority: row.ticket_priority
+		for row in frappe.get_cached_doc("ITIL Settings").ticket_priority_map
+		if row.source_doctype == doctype
+	}
+
+
+def push_to_ticket(incident) -> None:
+	platform = platform_of(incident.source_type)
+	if (
+		not platform
+		or not is_installed(platform.app)
+		or not frappe.db.exists(platform.doctype, incident.source_name)
+	):
+		return
+	name = incident.source_name
+	clock = {
+		"itil_priority": incident.priority,
+		"itil_response_by": incident.response_by,
+		"itil_resolution_by": incident.resolution_by,
+		"itil_sla_status": incident.sla_status,
+	}
+	current = frappe.db.get_value(platform.doctype, name, [*clock, "priority", "status"], as_dict=True)
+	changed = {k: v for k, v in clock.items() if str(current.get(k) or "") != str(v or "")}
+	if changed:
+		frappe.db.set_value(platform.doctype, name, changed, update_modified=False)
+	before = incident.get_doc_before_save()
+	wanted_status = rules.ticket_status_for(incident.status, before.status if before else None)
+	wanted_priority = rules.map_priority(incident.priority, priority_map(platform.doctype))
+	if wanted_priority and not frappe.db.exists(platform.priority_doctype, wanted_priority):
+		wanted_priority = None
+	if wanted_status == "Resolved" and incident.resolved_on:
+		_send_resolution(incident, platform)
+	if (wanted_priority and wanted_priority != current.priority) or (
+		wanted_status and wanted_status != current.status
+	):
+		with syncing():
+			ticket = frappe.get_doc(platform.doctype, name)
+			if wanted_priority:
+				ticket.priority = wanted_priority
+			if wanted_status:
+				ticket.status = wanted_status
+			ticket.flags.ignore_permissions = True
+			ticket.save()
+
+
+def _send_resolution(incident, platform: Platform) -> None:
+	"""One reply to the customer per resolution: the resolution notes, on the ticket."""
+	resolved = get_datetime(incident.resolved_on)
+	if incident.ticket_resolution_sent and get_datetime(incident.ticket_resolution_sent) == resolved:
+		return
+	from frappe.core.doctype.communication.email import make
+
+	ticket = frappe.get_doc(platform.doctype, incident.source_name)
+	notes = incident.resolution_notes or _("Your request has been resolved ({0}).").format(
+		_(incident.resolution_code or "Resolved")
+	)
+	with syncing():
+		make(
+			doctype=platform.doctype,
+			name=ticket.name,
+			subject=_("Re: {0}").format(ticket.get("subject") or ticket.name),
+			content=notes,
+			recipients=ticket.get("raised_by") or None,
+			communication_medium="Email",
+			sent_or_received="Sent",
+			send_email=bool(ticket.get("raised_by")) and _can_send_email(),
+		)
+	incident.db_set("ticket_resolution_sent", incident.resolved_on, update_modified=False)
+
+
+def _can_send_email() -> bool:
+	return bool(frappe.db.exists("Email Account", {"enable_outgoing": 1}))
+
+
+# ------------------------------------------------------------------ ticket -> incident: what happens on the ticket
+
+
+def on_ticket_update(doc, method=None):
+	"""A ticket's status moved without the bridge asking: a customer's reply, a close by the customer."""
+	incident_name = doc.get("itil_incident")
+	if frappe.flags.itil_ticket_sync or not incident_name:
+		return
+	before = doc.get_doc_before_save()
+	if not before or before.status == doc.status:
+		return
+	if not frappe.db.exists("ITIL Incident", incident_name):
+		doc.add_comment("Info", _("Its ITIL incident {0} no longer exists.").format(incident_name))
+		return
+	incident = frappe.get_doc("ITIL Incident", incident_name)
+	_react(
+		incident, rules.reaction_to_ticket(before.status, doc.status, incident.status), doc.doctype, doc.name
+	)
+
+
+def on_ticket_reply(doc, method=None):
+	"""Communication after_insert: the customer's reply on a ticket reopens its resolved incident
+	(ERPNext reopens an Issue with a bare db_set, so the ticket's own hooks do not see it)."""
+	if (
+		frappe.flags.itil_ticket_sync
+		or doc.sent_or_received != "Received"
+		or doc.communication_type != "Communication"
+	):
+		return
+	if doc.reference_doctype == "ITIL Incident" or not platform_of(doc.reference_doctype):
+		return
+	name = incident_of_reference(doc.reference_doctype, doc.reference_name)
+	if name:
+		incident = frappe.get_doc("ITIL Incident", name)
+		_react(
+			incident,
+			rules.reaction_to_customer_reply(incident.status),
+			doc.reference_doctype,
+			doc.reference_name,
+		)
+
+
+def _react(incident, reaction: rules.Reaction, doctype: str, name: str) -> None:
+	if reaction.action == "reopen":
+		with syncing():
+			incident.status = "In Progress"
+			incident.flags.ignore_permissions = True
+			incident.save()
+		incident.add_comment(
+			"Info", _("Reopened from {0} {1}: {2}.").format(doctype, name, _(reaction.reason))
+		)
+	elif reaction.action in ("note_closed_by_customer", "note_reply_after_close"):
+		incident.add_comment("Info", _("{0} {1}: {2}.").format(doctype, name, _(reaction.reason)))
+
+
+def incident_of_reference(doctype: str | None, name: str | None) -> str | None:
+	"""The incident a Communication is about: the incident itself, or the ticket's incident."""
+	if not (doctype and name):
+		return None
+	if doctype == "ITIL Incident":
+		return name
+	if platform_of(doctype) and is_installed(platform_of(doctype).app):
+		incident = frappe.db.get_value(doctype, name, "itil_incident")
+		return incident if incident and frappe.db.exists("ITIL Incident", incident) else None
+	return None
+
+
+def link_reply_to_incident(doc, method=None):
+	"""Communication before_insert: a reply on a ticket is shown on its incident's timeline too (a
+	link, not a copy)."""
+	if doc.reference_doctype == "ITIL Incident":
+		return
+	incident = incident_of_reference(doc.reference_doctype, doc.reference_name)
+	if incident and not any(
+		l.link_doctype == "ITIL Incident" and l.link_name == incident for l in doc.get("timeline_links") or []
+	):
+		doc.add_link("ITIL Incident", incident)
