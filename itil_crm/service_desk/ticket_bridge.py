@@ -16,16 +16,15 @@ The rules are pure functions in itil_crm.engines.ticket_bridge.
 """
 
 from contextlib import contextmanager
-from email.utils import parseaddr
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, strip_html
+from frappe.utils import get_datetime, now_datetime, strip_html
 
 from itil_crm.engines import ticket_bridge as rules
 from itil_crm.integrations.apps import is_installed
-from itil_crm.integrations.custom_fields import CUSTOMER_DOCTYPES
 from itil_crm.integrations.ticket_platforms import PLATFORMS, Platform, platform_of
+from itil_crm.service_desk.callers import email_of
 
 RETRY_BATCH = 200
 
@@ -47,6 +46,15 @@ def _platform(doctype: str) -> Platform:
 			_("{0} is not a ticket doctype of an installed app.").format(doctype), frappe.ValidationError
 		)
 	return platform
+
+
+def bridged(doctype: str | None) -> bool:
+	"""A ticket doctype of an installed app that carries our fields (not yet while that app is being
+	installed: its own first ticket arrives before after_app_install adds them)."""
+	platform = platform_of(doctype)
+	return bool(
+		platform and is_installed(platform.app) and frappe.get_meta(doctype).has_field("itil_incident")
+	)
 
 
 def intake_mode(doctype: str) -> tuple[str, str | None]:
@@ -108,35 +116,29 @@ def incident_for(doctype: str, name: str | int) -> str:
 
 
 def incident_values(ticket, platform: Platform) -> tuple[dict, list[str]]:
-	"""The incident a ticket raises, and notes for its timeline (what could not be filled, and why)."""
-	email = parseaddr(ticket.get("raised_by") or "")[1].strip().lower() or None
-	notes = []
-	caller = (
-		ticket.get("contact")
-		if ticket.get("contact") and frappe.db.exists("Contact", ticket.contact)
-		else None
+	"""The incident a ticket raises, and notes for its timeline. The caller (from the sender) and the
+	customer (the ticket's, else the caller's) are completed by the incident itself
+	(itil_crm.service_desk.callers.identify), as for a mail or an API call."""
+	email = email_of(ticket.get("raised_by"))
+	notes = (
+		[] if email else [_("{0} {1} has no sender: no caller was set.").format(ticket.doctype, ticket.name)]
 	)
-	caller = caller or (_contact_for(email) if email else None)
-	if not email:
-		notes.append(_("{0} {1} has no sender: no caller was set.").format(ticket.doctype, ticket.name))
-	ticket_customer = (platform.customer_doctype, ticket.get("customer")) if ticket.get("customer") else None
-	choice = rules.choose_customer(ticket_customer, _customers_of(caller))
-	if choice.note:
-		notes.append(_("Customer not set: {0}.").format(_(choice.note)))
-	channel = platform.channel if frappe.db.exists("ITIL Channel", platform.channel) else None
-	description = ticket.get("description") or _first_message(ticket)
+	contact = ticket.get("contact")
+	customer = ticket.get("customer")
 	values = {
 		"doctype": "ITIL Incident",
 		"subject": (ticket.get("subject") or _("{0} {1}").format(ticket.doctype, ticket.name))[:140],
-		"description": description,
-		"caller": caller,
+		"description": ticket.get("description") or _first_message(ticket),
+		"caller": contact if contact and frappe.db.exists("Contact", contact) else None,
 		"caller_email": email,
-		"customer_type": choice.customer_type,
-		"customer": choice.customer,
-		"channel": channel,
+		"customer_type": platform.customer_doctype if customer else None,
+		"customer": customer or None,
+		"channel": platform.channel if frappe.db.exists("ITIL Channel", platform.channel) else None,
 		"source_type": ticket.doctype,
 		"source_name": ticket.name,
-		"opened_on": ticket.get("creation"),
+		# when the customer raised it; never later than now (a site whose time zone was set after the
+		# ticket was stored can hold a creation time "in the future")
+		"opened_on": min(get_datetime(ticket.creation), now_datetime()) if ticket.get("creation") else None,
 	}
 	return values, notes
 
@@ -156,42 +158,11 @@ def _first_message(ticket) -> str | None:
 	return rows[0].content if rows else None
 
 
-def _contact_for(email: str) -> str:
-	"""The Contact with this email address, created (first name from the address) when none has it."""
-	found = frappe.db.get_value("Contact Email", {"email_id": email, "parenttype": "Contact"}, "parent")
-	if found:
-		return found
-	local = email.split("@", 1)[0].replace(".", " ").replace("_", " ").title() or email
-	contact = frappe.get_doc(
-		{"doctype": "Contact", "first_name": local, "email_ids": [{"email_id": email, "is_primary": 1}]}
-	)
-	contact.insert(ignore_permissions=True)
-	return contact.name
-
-
-def _customers_of(contact: str | None) -> list[tuple[str, str]]:
-	if not contact:
-		return []
-	allowed = [dt for app, dt in CUSTOMER_DOCTYPES.items() if is_installed(app)]
-	if not allowed:
-		return []
-	return [
-		(r.link_doctype, r.link_name)
-		for r in frappe.get_all(
-			"Dynamic Link",
-			filters={"parenttype": "Contact", "parent": contact, "link_doctype": ["in", allowed]},
-			fields=["link_doctype", "link_name"],
-		)
-	]
-
-
 def on_ticket_insert(doc, method=None):
 	"""Automatic intake for the ticket types listed in ITIL Settings."""
-	if frappe.flags.itil_ticket_sync or doc.get("itil_incident"):
+	if frappe.flags.itil_ticket_sync or doc.get("itil_incident") or not bridged(doc.doctype):
 		return
 	platform = platform_of(doc.doctype)
-	if not platform or not is_installed(platform.app):
-		return
 	mode, types = intake_mode(doc.doctype)
 	if rules.creates_automatically(mode, doc.get(platform.type_field), types):
 		raise_safely(doc.doctype, doc.name)
@@ -352,7 +323,7 @@ def on_ticket_reply(doc, method=None):
 		or doc.communication_type != "Communication"
 	):
 		return
-	if doc.reference_doctype == "ITIL Incident" or not platform_of(doc.reference_doctype):
+	if doc.reference_doctype == "ITIL Incident" or not bridged(doc.reference_doctype):
 		return
 	name = incident_of_reference(doc.reference_doctype, doc.reference_name)
 	if name:
@@ -384,7 +355,7 @@ def incident_of_reference(doctype: str | None, name: str | None) -> str | None:
 		return None
 	if doctype == "ITIL Incident":
 		return name
-	if platform_of(doctype) and is_installed(platform_of(doctype).app):
+	if bridged(doctype):
 		incident = frappe.db.get_value(doctype, name, "itil_incident")
 		return incident if incident and frappe.db.exists("ITIL Incident", incident) else None
 	return None

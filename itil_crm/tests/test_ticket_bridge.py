@@ -2,7 +2,7 @@
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import random_string
+from frappe.utils import add_days, get_datetime, now_datetime, random_string
 
 from itil_crm.service_desk import ticket_bridge as bridge
 from itil_crm.tests.utils import move
@@ -163,7 +163,14 @@ class TestHelpdeskTickets(TicketBridgeCase):
 		set_intake("HD Ticket", "Automatic", "Incident")
 		ticket = self.ticket(ticket_type="Question")
 		self.assertFalse(frappe.db.get_value("HD Ticket", ticket.name, "itil_incident"))
+		# stored before the site's time zone was set: its creation time lies ahead of now
+		frappe.db.set_value(
+			"HD Ticket", ticket.name, "creation", add_days(now_datetime(), 1), update_modified=False
+		)
 		first = bridge.raise_incident("HD Ticket", ticket.name)
+		self.assertLessEqual(
+			get_datetime(frappe.db.get_value("ITIL Incident", first, "opened_on")), now_datetime()
+		)
 		self.assertEqual(bridge.raise_incident("HD Ticket", ticket.name), first)
 		self.assertEqual(
 			frappe.db.count("ITIL Incident", {"source_type": "HD Ticket", "source_name": ticket.name}), 1

@@ -9,7 +9,7 @@ from itil_crm.engines.lifecycle import INCIDENT
 from itil_crm.incident_management.priority import check_override_allowed, decide
 from itil_crm.integrations.apps import validate_customer, validate_source
 from itil_crm.lifecycle import enforce
-from itil_crm.service_desk import escalation
+from itil_crm.service_desk import callers, escalation
 from itil_crm.service_level import incident_clock
 from itil_crm.service_level import time as service_time
 from itil_crm.service_level.legs import update_legs
@@ -97,8 +97,21 @@ class ITILIncident(Document):
 			self.impact = self.impact or settings.default_impact
 			self.urgency = self.urgency or settings.default_urgency
 		self.opened_on = self.opened_on or service_time.naive(service_time.now())
+		if self.is_new():  # a mail, a ticket or an API call may give the caller's email alone
+			self.flags.identify_notes = callers.identify(self)
+
+	def after_insert(self):
+		for note in self.flags.identify_notes or []:
+			self.add_comment("Info", note)
 
 	def validate(self):
+		if self.is_new() and service_time.aware(self.opened_on) > service_time.now():
+			frappe.throw(
+				_("Opened On ({0}) is in the future: an incident is opened now or earlier.").format(
+					self.opened_on
+				),
+				frappe.ValidationError,
+			)
 		previous = enforce(self, INCIDENT)
 		validate_customer(self)
 		validate_source(self)

@@ -47,6 +47,13 @@ class TestITILIncident(FrappeTestCase):
 		self.assertEqual((incident.configuration_item, incident.problem), (ci.name, problem.name))
 		self.assertEqual(incident.ci_criticality, "Medium")
 
+	def test_an_incident_opened_in_the_future_is_refused(self):
+		from frappe.utils import add_days, now_datetime
+
+		with self.assertRaises(frappe.ValidationError) as ctx:
+			make_incident(opened_on=add_days(now_datetime(), 1))
+		self.assertIn("is in the future", str(ctx.exception))
+
 	def test_link_to_a_missing_record_is_refused(self):
 		with self.assertRaises(frappe.LinkValidationError):
 			make_incident(problem="PRB-NOPE-00000")
