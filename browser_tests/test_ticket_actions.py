@@ -2,6 +2,7 @@
 from its form, and then reaches the incident from the same place."""
 
 import json
+
 import pytest
 from conftest import open_form
 
