@@ -59,7 +59,10 @@ doc_events = {
 	# app, hence the doctype, is installed)
 	"HD Ticket": _ticket_events,
 	"Issue": _ticket_events,
-	"ITIL Incident": {"on_update": "itil_crm.service_desk.ticket_bridge.on_incident_update"},
+	"ITIL Incident": {
+		"after_insert": "itil_crm.incident_management.duplicates.note_possible_duplicates",
+		"on_update": "itil_crm.service_desk.ticket_bridge.on_incident_update",
+	},
 	# the setup wizard or an admin sets the site's time zone: calendars that follow it move with it
 	"System Settings": {"on_update": "itil_crm.service_level.calendars.follow_system_time_zone"},
 	# caches of the incident's hot path

@@ -13,11 +13,12 @@ def ticket_fields(after: str) -> list[dict]:
 	agent in the ticketing app sees it; and why the last attempt to raise its incident failed."""
 	ro = {"read_only": 1, "no_copy": 1}
 	return [
-		{"fieldname": "itil_incident", "fieldtype": "Link", "label": "ITIL Incident", "options": "ITIL Incident", "insert_after": after, **ro},
+		{"fieldname": "itil_incident", "fieldtype": "Link", "label": "ITIL Incident", "options": "ITIL Incident", "insert_after": after, "search_index": 1, **ro},
 		{"fieldname": "itil_priority", "fieldtype": "Link", "label": "ITIL Priority", "options": "ITIL Priority", "insert_after": "itil_incident", "depends_on": "itil_incident", **ro},
 		{"fieldname": "itil_response_by", "fieldtype": "Datetime", "label": "ITIL Response By", "insert_after": "itil_priority", "depends_on": "itil_incident", **ro},
 		{"fieldname": "itil_resolution_by", "fieldtype": "Datetime", "label": "ITIL Resolution By", "insert_after": "itil_response_by", "depends_on": "itil_incident", **ro},
 		{"fieldname": "itil_sla_status", "fieldtype": "Data", "label": "ITIL SLA Status", "insert_after": "itil_resolution_by", "depends_on": "itil_incident", **ro},
+		{"fieldname": "itil_resolution_sent", "fieldtype": "Datetime", "label": "ITIL Resolution Sent", "insert_after": "itil_sla_status", "hidden": 1, **ro},
 		{"fieldname": "itil_intake_error", "fieldtype": "Small Text", "label": "ITIL Incident Not Raised", "insert_after": "itil_sla_status", "depends_on": "itil_intake_error", "description": "Why the incident could not be raised; retried every 15 minutes", **ro},
 	]  # fmt: skip
 

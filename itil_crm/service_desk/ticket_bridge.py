@@ -214,7 +214,7 @@ def retry_intake(commit: bool = True):
 
 
 def on_incident_update(doc, method=None):
-	if doc.source_type and doc.source_name and not frappe.flags.itil_ticket_sync:
+	if not frappe.flags.itil_ticket_sync:
 		push_to_ticket(doc)
 
 
@@ -226,15 +226,24 @@ def priority_map(doctype: str) -> dict[str, str]:
 	}
 
 
+def tickets_of(incident_name: str) -> list[tuple[Platform, str]]:
+	"""Every ticket that follows this incident: the one that raised it, and those merged into it."""
+	return [
+		(PLATFORMS[doctype], name)
+		for doctype in PLATFORMS
+		if bridged(doctype)
+		for name in frappe.get_all(doctype, filters={"itil_incident": incident_name}, pluck="name")
+	]
+
+
 def push_to_ticket(incident) -> None:
-	platform = platform_of(incident.source_type)
-	if (
-		not platform
-		or not is_installed(platform.app)
-		or not frappe.db.exists(platform.doctype, incident.source_name)
-	):
-		return
-	name = incident.source_name
+	before = incident.get_doc_before_save()
+	wanted_status = rules.ticket_status_for(incident.status, before.status if before else None)
+	for platform, name in tickets_of(incident.name):
+		_push(incident, platform, name, wanted_status)
+
+
+def _push(incident, platform: Platform, name: str, wanted_status: str | None) -> None:
 	clock = {
 		"itil_priority": incident.priority,
 		"itil_response_by": incident.response_by,
@@ -245,13 +254,11 @@ def push_to_ticket(incident) -> None:
 	changed = {k: v for k, v in clock.items() if str(current.get(k) or "") != str(v or "")}
 	if changed:
 		frappe.db.set_value(platform.doctype, name, changed, update_modified=False)
-	before = incident.get_doc_before_save()
-	wanted_status = rules.ticket_status_for(incident.status, before.status if before else None)
 	wanted_priority = rules.map_priority(incident.priority, priority_map(platform.doctype))
 	if wanted_priority and not frappe.db.exists(platform.priority_doctype, wanted_priority):
 		wanted_priority = None
 	if wanted_status == "Resolved" and incident.resolved_on:
-		_send_resolution(incident, platform)
+		_send_resolution(incident, platform, name)
 	if (wanted_priority and wanted_priority != current.priority) or (
 		wanted_status and wanted_status != current.status
 	):
@@ -265,29 +272,36 @@ def push_to_ticket(incident) -> None:
 			ticket.save()
 
 
-def _send_resolution(incident, platform: Platform) -> None:
-	"""One reply to the customer per resolution: the resolution notes, on the ticket."""
-	resolved = get_datetime(incident.resolved_on)
-	if incident.ticket_resolution_sent and get_datetime(incident.ticket_resolution_sent) == resolved:
+def _send_resolution(incident, platform: Platform, name: str) -> None:
+	"""One reply to the customer per resolution and ticket: the resolution notes."""
+	sent = frappe.db.get_value(platform.doctype, name, "itil_resolution_sent")
+	if sent and get_datetime(sent) == get_datetime(incident.resolved_on):
 		return
-	from frappe.core.doctype.communication.email import make
-
-	ticket = frappe.get_doc(platform.doctype, incident.source_name)
 	notes = incident.resolution_notes or _("Your request has been resolved ({0}).").format(
 		_(incident.resolution_code or "Resolved")
 	)
+	reply(platform.doctype, name, notes)
+	frappe.db.set_value(
+		platform.doctype, name, "itil_resolution_sent", incident.resolved_on, update_modified=False
+	)
+
+
+def reply(doctype: str, name: str, content: str) -> None:
+	"""A message to the customer on a ticket (by email when an outgoing account exists)."""
+	from frappe.core.doctype.communication.email import make
+
+	ticket = frappe.get_doc(doctype, name)
 	with syncing():
 		make(
-			doctype=platform.doctype,
+			doctype=doctype,
 			name=ticket.name,
 			subject=_("Re: {0}").format(ticket.get("subject") or ticket.name),
-			content=notes,
+			content=content,
 			recipients=ticket.get("raised_by") or None,
 			communication_medium="Email",
 			sent_or_received="Sent",
 			send_email=bool(ticket.get("raised_by")) and _can_send_email(),
 		)
-	incident.db_set("ticket_resolution_sent", incident.resolved_on, update_modified=False)
 
 
 def _can_send_email() -> bool:

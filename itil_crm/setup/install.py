@@ -2,6 +2,7 @@
 
 import frappe
 
+from itil_crm.incident_management import duplicates
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field_names
 from itil_crm.service_level.calendars import follow_system_time_zone
 from itil_crm.setup import default_data as D
@@ -69,6 +70,7 @@ def ensure_indexes():
 	frappe.db.add_unique(
 		"ITIL Incident", ["source_type", "source_name"], constraint_name="unique_source_ticket"
 	)
+	duplicates.ensure_index()  # possible duplicates are found by a FULLTEXT match on the subject
 
 
 def ensure_roles():

@@ -230,6 +230,29 @@ class TestHelpdeskTickets(TicketBridgeCase):
 		self.assertTrue(frappe.db.get_value("HD Ticket", ticket.name, "itil_incident"))
 		self.assertFalse(frappe.db.get_value("HD Ticket", ticket.name, "itil_intake_error"))
 
+	def test_a_merged_ticket_follows_the_master_incident(self):
+		from itil_crm.incident_management.duplicates import merge
+
+		set_intake("HD Ticket")
+		master_ticket, other_ticket = self.ticket(), self.ticket()
+		master, newcomer = self.incident_of(master_ticket), self.incident_of(other_ticket)
+		merge(newcomer.name, master.name)
+		self.assertEqual(frappe.db.get_value("HD Ticket", other_ticket.name, "itil_incident"), master.name)
+		self.assertNotEqual(frappe.db.get_value("HD Ticket", other_ticket.name, "status"), "Resolved")
+		self.assertTrue(any("handled together" in (c or "") for c in replies("HD Ticket", other_ticket.name)))
+		master.reload()
+		move(
+			master,
+			"In Progress",
+			"Resolved",
+			Resolved={"resolution_code": "Permanent Fix", "resolution_notes": "Router replaced"},
+		)
+		for ticket in (master_ticket, other_ticket):
+			self.assertEqual(frappe.db.get_value("HD Ticket", ticket.name, "status"), "Resolved")
+			self.assertEqual(
+				len([c for c in replies("HD Ticket", ticket.name) if "Router replaced" in (c or "")]), 1
+			)
+
 	def test_a_ticket_closed_while_the_incident_is_open_is_recorded_not_obeyed(self):
 		set_intake("HD Ticket")
 		ticket = self.ticket()

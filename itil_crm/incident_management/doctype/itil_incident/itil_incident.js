@@ -51,6 +51,7 @@ frappe.ui.form.on("ITIL Incident", {
 		clearInterval(frm.__sla_timer);
 		frm.__sla_timer = setInterval(() => render_sla(frm), 30000);
 		if (frm.is_new() || !OPEN.includes(frm.doc.status)) return;
+		add_merge_buttons(frm);
 		if (frm.doc.known_error) {
 			frm.add_custom_button(__("Apply Workaround"), () =>
 				frm
@@ -92,3 +93,36 @@ frappe.ui.form.on("ITIL Incident", {
 		}
 	},
 });
+
+// Merge this incident into one of its possible duplicates, or into any open incident
+function add_merge_buttons(frm) {
+	const merge = (into) =>
+		frappe.confirm(
+			__("Resolve {0} as a duplicate of {1}? Its tickets and caller follow {1}.", [frm.doc.name, into]),
+			() =>
+				frappe
+					.call("itil_crm.incident_management.duplicates.merge", { incident: frm.doc.name, into })
+					.then(() => frm.reload_doc())
+		);
+	for (const line of (frm.doc.possible_duplicates || "").split("\n")) {
+		const name = line.split(" ")[0];
+		if (name) frm.add_custom_button(__("Merge into {0}", [line]), () => merge(name), __("Duplicate"));
+	}
+	frm.add_custom_button(
+		__("Merge into..."),
+		() =>
+			frappe.prompt(
+				{
+					fieldname: "into",
+					fieldtype: "Link",
+					options: "ITIL Incident",
+					label: __("Master Incident"),
+					reqd: 1,
+					get_query: () => ({ filters: { status: ["in", OPEN], name: ["!=", frm.doc.name] } }),
+				},
+				(v) => merge(v.into),
+				__("Merge")
+			),
+		__("Duplicate")
+	);
+}

@@ -41,6 +41,7 @@ class ITILIncident(Document):
 		customer: DF.DynamicLink | None
 		customer_type: DF.Link | None
 		description: DF.TextEditor | None
+		duplicate_of: DF.Link | None
 		effective_impact: DF.Link | None
 		effective_urgency: DF.Link | None
 		escalations: DF.Table[ITILEscalation]
@@ -55,6 +56,7 @@ class ITILIncident(Document):
 		paused_seconds: DF.Duration | None
 		priority: DF.Link | None
 		priority_override: DF.Link | None
+		possible_duplicates: DF.SmallText | None
 		priority_reason: DF.SmallText | None
 		problem: DF.Link | None
 		resolution_by: DF.Datetime | None
@@ -82,7 +84,6 @@ class ITILIncident(Document):
 		status: DF.Literal["New", "Assigned", "In Progress", "On Hold", "Resolved", "Closed", "Cancelled"]
 		subject: DF.Data
 		support_group: DF.Link | None
-		ticket_resolution_sent: DF.Datetime | None
 		tier: DF.Int
 		urgency: DF.Link
 	# end: auto-generated types

@@ -31,6 +31,8 @@ class ITILSettings(Document):
 		default_service_calendar: DF.Link | None
 		default_urgency: DF.Link | None
 		default_warning_thresholds: DF.Data | None
+		duplicate_ci_window_minutes: DF.Int
+		duplicate_window_hours: DF.Int
 		key_customer_impact: DF.Link | None
 		priority_matrix: DF.Table[ITILPriorityMatrixEntry]
 		ticket_intake: DF.Table[ITILTicketIntake]

@@ -1,0 +1,176 @@
+"""Possible duplicates of a newly logged incident, found through indexes, and the Merge action.
+
+Two indexed queries find at most a few dozen open candidates: a FULLTEXT match on the subject among
+the same caller's or customer's incidents in the window of ITIL Settings, and the same configuration
+item in a short window. engines.duplicates scores them; the best are stored on the incident
+(``possible_duplicates``) and shown on its form. Merging resolves the newcomer as a duplicate of the
+master (its own clock stops there, the master's is untouched), moves its tickets to the master, and
+tells its caller.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import add_to_date, cint
+
+from itil_crm.engines.duplicates import Candidate, MergeError, check_merge, ranked, words
+from itil_crm.service_level.incident_clock import OPEN_STATUSES
+
+LIMIT = 25
+FULLTEXT_INDEX = "subject_fulltext"
+
+
+def ensure_index():
+	if not frappe.db.sql("show index from `tabITIL Incident` where Key_name = %s", FULLTEXT_INDEX):
+		frappe.db.sql_ddl(f"alter table `tabITIL Incident` add fulltext index `{FULLTEXT_INDEX}` (subject)")
+
+
+def candidates(doc) -> list[Candidate]:
+	settings = frappe.get_cached_doc("ITIL Settings")
+	opened = doc.opened_on
+	found: dict[str, Candidate] = {}
+	query = " ".join(sorted(words(doc.subject)))
+	who = []
+	if doc.caller:
+		who.append("caller = %(caller)s")
+	if doc.customer:
+		who.append("(customer_type = %(customer_type)s and customer = %(customer)s)")
+	params = {
+		"name": doc.name,
+		"open": OPEN_STATUSES,
+		"q": query,
+		"caller": doc.caller,
+		"customer_type": doc.customer_type,
+		"customer": doc.customer,
+		"since": add_to_date(opened, hours=-cint(settings.duplicate_window_hours or 72)),
+		"ci": doc.configuration_item,
+		"ci_since": add_to_date(opened, minutes=-cint(settings.duplicate_ci_window_minutes or 60)),
+	}
+	if query and who:
+		for r in frappe.db.sql(
+			f"""select name, subject, caller, customer_type, customer, configuration_item
+			from `tabITIL Incident`
+			where match(subject) against (%(q)s in natural language mode)
+				and status in %(open)s and name != %(name)s and opened_on >= %(since)s
+				and ({" or ".join(who)})
+			limit {LIMIT}""",
+			params,
+			as_dict=True,
+		):
+			found[r.name] = _candidate(doc, r)
+	if doc.configuration_item:
+		for r in frappe.db.sql(
+			f"""select name, subject, caller, customer_type, customer, configuration_item
+			from `tabITIL Incident`
+			where configuration_item = %(ci)s and opened_on >= %(ci_since)s
+				and status in %(open)s and name != %(name)s
+			limit {LIMIT}""",
+			params,
+			as_dict=True,
+		):
+			found[r.name] = _candidate(doc, r)
+	return list(found.values())
+
+
+def _candidate(doc, r) -> Candidate:
+	return Candidate(
+		name=r.name,
+		subject=r.subject,
+		same_caller=bool(doc.caller and r.caller == doc.caller),
+		same_customer=bool(
+			doc.customer and (r.customer_type, r.customer) == (doc.customer_type, doc.customer)
+		),
+		same_ci=bool(doc.configuration_item and r.configuration_item == doc.configuration_item),
+	)
+
+
+def find(doc) -> list[tuple[str, float]]:
+	return ranked(doc.subject, candidates(doc))
+
+
+def note_possible_duplicates(doc, method=None) -> None:
+	"""After insert: store what looks like the same incident, best first ("INC-1 (82)" a line)."""
+	found = find(doc)
+	if found:
+		doc.db_set(
+			"possible_duplicates",
+			"\n".join(f"{name} ({value:g})" for name, value in found[:5]),
+			update_modified=False,
+		)
+
+
+@frappe.whitelist()
+def merge(incident: str, into: str) -> str:
+	"""Resolve ``incident`` as a duplicate of ``into``; its tickets follow ``into`` from now on."""
+	for name in (incident, into):
+		if not frappe.db.exists("ITIL Incident", name):
+			frappe.throw(_("ITIL Incident {0} does not exist.").format(name), frappe.DoesNotExistError)
+		frappe.has_permission("ITIL Incident", "write", name, throw=True)
+	newcomer = frappe.get_doc("ITIL Incident", incident)
+	master = frappe.get_doc("ITIL Incident", into)
+	chain = dict(
+		frappe.get_all(
+			"ITIL Incident",
+			filters={"duplicate_of": ["is", "set"]},
+			fields=["name", "duplicate_of"],
+			as_list=True,
+		)
+	)
+	try:
+		check_merge(newcomer.name, master.name, master.status, chain)
+	except MergeError as e:
+		frappe.throw(_(str(e)), frappe.ValidationError)
+	if newcomer.status not in OPEN_STATUSES:
+		frappe.throw(
+			_("{0} is {1}: only an open incident can be merged.").format(newcomer.name, _(newcomer.status)),
+			frappe.ValidationError,
+		)
+	from itil_crm.service_desk import ticket_bridge
+
+	tickets = ticket_bridge.tickets_of(newcomer.name)
+	newcomer.duplicate_of = master.name
+	newcomer.status = "Resolved"
+	newcomer.resolution_code = "Duplicate"
+	newcomer.resolution_notes = _("Duplicate of {0} ({1}): followed there.").format(
+		master.name, master.subject
+	)
+	with ticket_bridge.syncing():  # its tickets move to the master: they are not resolved
+		newcomer.save()
+	for platform, name in tickets:
+		frappe.db.set_value(platform.doctype, name, "itil_incident", master.name, update_modified=False)
+		ticket_bridge.reply(
+			platform.doctype,
+			name,
+			_("Your request is handled together with {0} ({1}); we will keep you posted here.").format(
+				master.name, master.subject
+			),
+		)
+	master.add_comment(
+		"Info",
+		_("{0} merged into this incident (caller {1}; tickets: {2}).").format(
+			newcomer.name,
+			newcomer.caller or newcomer.caller_email or _("none"),
+			", ".join(f"{p.doctype} {n}" for p, n in tickets) or _("none"),
+		),
+	)
+	if tickets:
+		ticket_bridge.push_to_ticket(master)
+	elif newcomer.caller_email:
+		_tell_caller(newcomer, master)
+	return master.name
+
+
+def _tell_caller(newcomer, master) -> None:
+	from frappe.core.doctype.communication.email import make
+
+	from itil_crm.service_desk.ticket_bridge import _can_send_email
+
+	make(
+		doctype="ITIL Incident",
+		name=newcomer.name,
+		subject=_("Re: {0}").format(newcomer.subject),
+		content=_("Your request is handled together with {0} ({1}).").format(master.name, master.subject),
+		recipients=newcomer.caller_email,
+		communication_medium="Email",
+		sent_or_received="Sent",
+		send_email=_can_send_email(),
+	)

@@ -1,0 +1,98 @@
+"""Possible duplicates found through indexes when an incident is logged, and the Merge action."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import random_string
+
+from itil_crm.incident_management.duplicates import merge
+from itil_crm.tests.utils import make_ci, make_incident, move
+
+
+def contact(email):
+	return frappe.get_doc(
+		{"doctype": "Contact", "first_name": "Dup", "email_ids": [{"email_id": email, "is_primary": 1}]}
+	).insert(ignore_permissions=True)
+
+
+class TestDuplicates(FrappeTestCase):
+	def test_the_same_ci_within_minutes_is_a_possible_duplicate(self):
+		ci = make_ci(criticality="Low")
+		first = make_incident(subject=f"_Test checkout slow {random_string(4)}", configuration_item=ci.name)
+		second = make_incident(subject="_Test payments time out", configuration_item=ci.name)
+		second.reload()
+		self.assertIn(first.name, second.possible_duplicates)
+		self.assertRegex(second.possible_duplicates, rf"{first.name} \(\d+(\.\d)?\)")
+		alone = make_incident(subject="_Test payments time out")
+		alone.reload()
+		self.assertFalse(alone.possible_duplicates)
+
+	def test_similar_subject_from_the_same_caller_is_found_by_the_fulltext_index(self):
+		# InnoDB applies FULLTEXT changes at commit: this test commits, and removes what it made
+		made = []
+		try:
+			caller = contact(f"dup.{random_string(6).lower()}@example.com")
+			made.append(("Contact", caller.name))
+			word = random_string(8).lower()
+			first = make_incident(subject=f"Printer {word} on the third floor is on fire", caller=caller.name)
+			made.append(("ITIL Incident", first.name))
+			frappe.db.commit()
+			second = make_incident(subject=f"printer {word} third floor fire", caller=caller.name)
+			made.append(("ITIL Incident", second.name))
+			second.reload()
+			self.assertIn(first.name, second.possible_duplicates or "")
+			other = make_incident(subject=f"VPN {word} refuses my password", caller=caller.name)
+			made.append(("ITIL Incident", other.name))
+			other.reload()
+			self.assertNotIn(first.name, other.possible_duplicates or "")
+		finally:
+			frappe.db.rollback()
+			for doctype, name in reversed(made):
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+	def test_merge_resolves_the_newcomer_and_keeps_both_clocks_honest(self):
+		master = make_incident(subject="_Test master")
+		newcomer = make_incident(subject="_Test newcomer", caller_email="newcomer@example.com")
+		before = (master.resolution_by, master.sla_status)
+		self.assertEqual(merge(newcomer.name, master.name), master.name)
+		newcomer.reload()
+		master.reload()
+		self.assertEqual(
+			(newcomer.status, newcomer.resolution_code, newcomer.duplicate_of),
+			("Resolved", "Duplicate", master.name),
+		)
+		self.assertIn(master.name, newcomer.resolution_notes)
+		self.assertTrue(newcomer.resolved_on)
+		self.assertIn(newcomer.sla_status, ("Met", "Missed"))  # its own clock stopped at the merge
+		self.assertEqual((master.resolution_by, master.sla_status), before)  # the master's is untouched
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment", {"reference_name": master.name, "content": ["like", f"%{newcomer.name} merged%"]}
+			)
+		)
+		self.assertTrue(
+			frappe.db.exists(
+				"Communication",
+				{"reference_name": newcomer.name, "recipients": ["like", "%newcomer@example.com%"]},
+			)
+		)
+
+	def test_merges_that_make_no_sense_are_refused(self):
+		a = make_incident(subject="_Test A")
+		b = make_incident(subject="_Test B")
+		with self.assertRaises(frappe.ValidationError) as ctx:
+			merge(a.name, a.name)
+		self.assertIn("itself", str(ctx.exception))
+		closed = make_incident(subject="_Test closed")
+		move(closed, "Resolved", "Closed", Resolved={"resolution_code": "User Error"})
+		with self.assertRaises(frappe.ValidationError) as ctx:
+			merge(a.name, closed.name)
+		self.assertIn("Closed", str(ctx.exception))
+		merge(b.name, a.name)  # b is a duplicate of a ...
+		b.reload()
+		move(b, "In Progress")  # ... reopened by its caller
+		with self.assertRaises(frappe.ValidationError) as ctx:
+			merge(a.name, b.name)  # a into b would be a cycle
+		self.assertIn("cycle", str(ctx.exception))
+		a.reload()
+		self.assertEqual(a.status, "New")  # nothing half-saved
