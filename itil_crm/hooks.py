@@ -61,8 +61,17 @@ doc_events = {
 	"Issue": _ticket_events,
 	"ITIL Incident": {
 		"after_insert": "itil_crm.incident_management.duplicates.note_possible_duplicates",
-		"on_update": "itil_crm.service_desk.ticket_bridge.on_incident_update",
+		"on_update": [
+			"itil_crm.service_desk.ticket_bridge.on_incident_update",
+			"itil_crm.service_desk.assignment.after_save",
+		],
 	},
+	# support groups assign their incidents through Frappe's Assignment Rule
+	"ITIL Support Group": {
+		"on_update": "itil_crm.service_desk.assignment.sync_rule",
+		"on_trash": "itil_crm.service_desk.assignment.remove_rule",
+	},
+	"ToDo": {"after_insert": "itil_crm.service_desk.assignment.on_assignment"},
 	# the setup wizard or an admin sets the site's time zone: calendars that follow it move with it
 	"System Settings": {"on_update": "itil_crm.service_level.calendars.follow_system_time_zone"},
 	# caches of the incident's hot path

@@ -172,5 +172,5 @@ def _tell_caller(newcomer, master) -> None:
 		recipients=newcomer.caller_email,
 		communication_medium="Email",
 		sent_or_received="Sent",
-		send_email=_can_send_email(),
+		send_email=_can_send_email("ITIL Incident"),
 	)

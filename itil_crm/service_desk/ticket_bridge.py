@@ -300,12 +300,15 @@ def reply(doctype: str, name: str, content: str) -> None:
 			recipients=ticket.get("raised_by") or None,
 			communication_medium="Email",
 			sent_or_received="Sent",
-			send_email=bool(ticket.get("raised_by")) and _can_send_email(),
+			send_email=bool(ticket.get("raised_by")) and _can_send_email(doctype),
 		)
 
 
-def _can_send_email() -> bool:
-	return bool(frappe.db.exists("Email Account", {"enable_outgoing": 1}))
+def _can_send_email(doctype: str | None = None) -> bool:
+	"""An outgoing Email Account Frappe would use (else the reply is recorded, not mailed)."""
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
+	return bool(EmailAccount.find_outgoing(match_by_doctype=doctype, _raise_error=False))
 
 
 # ------------------------------------------------------------------ ticket -> incident: what happens on the ticket

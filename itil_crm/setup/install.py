@@ -4,6 +4,7 @@ import frappe
 
 from itil_crm.incident_management import duplicates
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field_names
+from itil_crm.service_desk import assignment
 from itil_crm.service_level.calendars import follow_system_time_zone
 from itil_crm.setup import default_data as D
 from itil_crm.setup.seed import seed_defaults
@@ -18,6 +19,7 @@ def after_install():
 	seed_defaults()
 	ensure_indexes()
 	seed_ticket_intake()
+	assignment.sync_all()
 
 
 def after_migrate():
@@ -45,6 +47,8 @@ def before_uninstall():
 	"""Leave nothing of ours behind on the doctypes that stay."""
 	remove_ticket_intake(apps=list(CUSTOM_FIELDS))
 	remove_custom_fields(apps=list(CUSTOM_FIELDS))
+	for name in frappe.get_all("Assignment Rule", filters={"document_type": "ITIL Incident"}, pluck="name"):
+		frappe.delete_doc("Assignment Rule", name, ignore_permissions=True, force=True)
 	ours = frappe.get_all("DocType", filters={"module": ["in", _modules()]}, pluck="name")
 	for name in frappe.get_all("Custom Field", filters={"dt": ["in", ours]}, pluck="name"):
 		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
@@ -170,6 +174,9 @@ def leftovers() -> dict:
 		),
 		"Role": frappe.get_all("Role", filters={"name": ["in", D.ROLES]}, pluck="name"),
 		"Workspace": frappe.get_all("Workspace", filters={"name": "ITIL"}, pluck="name"),
+		"Assignment Rule": frappe.get_all(
+			"Assignment Rule", filters={"document_type": ["like", "ITIL %"]}, pluck="name"
+		),
 		"HD Form Script": frappe.get_all("HD Form Script", filters={"name": FORM_SCRIPT}, pluck="name")
 		if frappe.db.table_exists("HD Form Script")
 		else [],

@@ -19,6 +19,8 @@ class ITILSupportGroup(Document):
 			ITILSupportGroupMember,
 		)
 
+		assignment: DF.Literal["Off", "Round Robin", "Load Balancing"]
+		assignment_rule: DF.Link | None
 		escalation_group: DF.Link | None
 		group_email: DF.Data | None
 		group_lead: DF.Link | None
