@@ -1,7 +1,7 @@
 """Is a newly logged incident the same as one already open? Scores and merge rules (pure).
 
-Candidates are found by the database (a FULLTEXT index on the subject, the CI index), a handful at
-most; this module only scores them and says whether a merge is allowed.
+Candidates are found by the database through indexes (same caller / customer / CI, within a window),
+a bounded set; this module only scores them and says whether a merge is allowed.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Possible duplicates of a newly logged incident, found through indexes, and the Merge action.
 
-Two indexed queries find at most a few dozen open candidates: a FULLTEXT match on the subject among
-the same caller's or customer's incidents in the window of ITIL Settings, and the same configuration
-item in a short window. engines.duplicates scores them; the best are stored on the incident
-(``possible_duplicates``) and shown on its form. Merging resolves the newcomer as a duplicate of the
-master (its own clock stops there, the master's is untouched), moves its tickets to the master, and
-tells its caller.
+Indexed queries bound the candidates whatever the size of the table: the open incidents of the same
+caller, or of the same customer, opened within the window of ITIL Settings (indexes caller +
+opened_on, customer + opened_on; the most recent ``WINDOW_ROWS`` of each), and those of the same
+configuration item within a short window. engines.duplicates scores that bounded set by the words
+the subjects share; the best are stored on the incident (``possible_duplicates``) and shown on its
+form. Merging resolves the newcomer as a duplicate of the master (its own clock stops there, the
+master's is untouched), moves its tickets to the master, and tells its caller.
 """
 
 import frappe
@@ -15,20 +16,20 @@ from frappe.utils import add_to_date, cint
 from itil_crm.engines.duplicates import Candidate, MergeError, check_merge, ranked, words
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
-LIMIT = 25
-FULLTEXT_INDEX = "subject_fulltext"
+LIMIT = 25  # candidates of the same CI
+WINDOW_ROWS = 200  # most recent open incidents of the same caller / customer that are scored
 
 
 def ensure_index():
-	if not frappe.db.sql("show index from `tabITIL Incident` where Key_name = %s", FULLTEXT_INDEX):
-		frappe.db.sql_ddl(f"alter table `tabITIL Incident` add fulltext index `{FULLTEXT_INDEX}` (subject)")
+	"""The columns candidates are found by, each with the opening time that bounds the window."""
+	for columns in (["caller", "opened_on"], ["customer", "opened_on"], ["configuration_item", "opened_on"]):
+		frappe.db.add_index("ITIL Incident", columns)
 
 
 def candidates(doc) -> list[Candidate]:
 	settings = frappe.get_cached_doc("ITIL Settings")
 	opened = doc.opened_on
 	found: dict[str, Candidate] = {}
-	query = " ".join(sorted(words(doc.subject)))
 	who = []
 	if doc.caller:
 		who.append("caller = %(caller)s")
@@ -37,7 +38,6 @@ def candidates(doc) -> list[Candidate]:
 	params = {
 		"name": doc.name,
 		"open": OPEN_STATUSES,
-		"q": query,
 		"caller": doc.caller,
 		"customer_type": doc.customer_type,
 		"customer": doc.customer,
@@ -45,14 +45,13 @@ def candidates(doc) -> list[Candidate]:
 		"ci": doc.configuration_item,
 		"ci_since": add_to_date(opened, minutes=-cint(settings.duplicate_ci_window_minutes or 60)),
 	}
-	if query and who:
+	for condition in who if words(doc.subject) else []:
 		for r in frappe.db.sql(
 			f"""select name, subject, caller, customer_type, customer, configuration_item
 			from `tabITIL Incident`
-			where match(subject) against (%(q)s in natural language mode)
-				and status in %(open)s and name != %(name)s and opened_on >= %(since)s
-				and ({" or ".join(who)})
-			limit {LIMIT}""",
+			where {condition} and opened_on >= %(since)s and status in %(open)s and name != %(name)s
+			order by opened_on desc
+			limit {WINDOW_ROWS}""",
 			params,
 			as_dict=True,
 		):

@@ -5,6 +5,7 @@ from email.utils import parseaddr
 
 import frappe
 from frappe import _
+from frappe.utils import validate_email_address
 
 from itil_crm.engines.ticket_bridge import CustomerChoice, choose_customer
 from itil_crm.integrations.apps import is_installed
@@ -12,7 +13,10 @@ from itil_crm.integrations.custom_fields import CUSTOMER_DOCTYPES
 
 
 def email_of(value: str | None) -> str | None:
-	return parseaddr(value or "")[1].strip().lower() or None
+	"""The address in "Name <address>", or None when it is not an email address (ERPNext fills an
+	Issue's sender with the session user, e.g. "Administrator")."""
+	address = parseaddr(value or "")[1].strip().lower()
+	return address if address and validate_email_address(address) else None
 
 
 def contact_for(email: str) -> str:

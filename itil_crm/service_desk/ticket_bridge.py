@@ -121,7 +121,13 @@ def incident_values(ticket, platform: Platform) -> tuple[dict, list[str]]:
 	(itil_crm.service_desk.callers.identify), as for a mail or an API call."""
 	email = email_of(ticket.get("raised_by"))
 	notes = (
-		[] if email else [_("{0} {1} has no sender: no caller was set.").format(ticket.doctype, ticket.name)]
+		[]
+		if email
+		else [
+			_("{0} {1} has no sender email address ({2}): no caller was set.").format(
+				ticket.doctype, ticket.name, ticket.get("raised_by") or _("empty")
+			)
+		]
 	)
 	contact = ticket.get("contact")
 	customer = ticket.get("customer")

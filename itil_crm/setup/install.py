@@ -74,7 +74,7 @@ def ensure_indexes():
 	frappe.db.add_unique(
 		"ITIL Incident", ["source_type", "source_name"], constraint_name="unique_source_ticket"
 	)
-	duplicates.ensure_index()  # possible duplicates are found by a FULLTEXT match on the subject
+	duplicates.ensure_index()  # possible duplicates are found through these indexes
 
 
 def ensure_roles():

@@ -307,3 +307,73 @@ class TestERPNextIssues(TicketBridgeCase):
 		incident = self.incident_of(issue)
 		self.assertEqual(frappe.db.get_value("Contact Email", {"parent": incident.caller}, "email_id"), email)
 		self.assertFalse(incident.customer)
+
+
+class TestBadInput(TicketBridgeCase):
+	doctype = "Issue"
+	app = "erpnext"
+
+	def issue(self, **kw):
+		values = {
+			"doctype": "Issue",
+			"subject": f"_Test bad input {random_string(5)}",
+			"issue_type": "Incident",
+		}
+		values.update(kw)
+		return frappe.get_doc(values).insert(ignore_permissions=True)
+
+	def test_a_ticket_without_a_sender_raises_an_incident_without_a_caller_and_says_so(self):
+		set_intake("Issue")
+		incident = self.incident_of(self.issue())
+		self.assertFalse(incident.caller)
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment",
+				{"reference_name": incident.name, "content": ["like", "%has no sender email address%"]},
+			)
+		)
+
+	def test_a_sender_of_two_customers_leaves_the_customer_to_the_agent(self):
+		email = f"two.{random_string(6).lower()}@example.com"
+		customers = [
+			frappe.get_doc({"doctype": "Customer", "customer_name": f"_Test Two {random_string(5)}"}).insert()
+			for _ in range(2)
+		]
+		frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "Two",
+				"email_ids": [{"email_id": email, "is_primary": 1}],
+				"links": [{"link_doctype": "Customer", "link_name": c.name} for c in customers],
+			}
+		).insert(ignore_permissions=True)
+		# an incident from a mail or an API call (ERPNext itself gives an Issue the contact's first customer)
+		from itil_crm.tests.utils import make_incident
+
+		incident = make_incident(caller_email=email)
+		self.assertTrue(incident.caller)
+		self.assertFalse(incident.customer)
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment", {"reference_name": incident.name, "content": ["like", "%several customers%"]}
+			)
+		)
+
+	def test_a_priority_without_a_mapping_leaves_the_ticket_priority_alone(self):
+		set_intake("Issue")
+		settings = frappe.get_single("ITIL Settings")
+		settings.ticket_priority_map = [
+			r for r in settings.ticket_priority_map if r.source_doctype != "Issue"
+		]
+		settings.save()
+		frappe.clear_document_cache("ITIL Settings", "ITIL Settings")
+		issue = self.issue(priority="Low")
+		incident = self.incident_of(issue)
+		self.assertEqual(frappe.db.get_value("Issue", issue.name, "priority"), "Low")
+		self.assertEqual(frappe.db.get_value("Issue", issue.name, "itil_priority"), incident.priority)
+
+	def test_an_incident_a_ticket_points_at_cannot_be_deleted(self):
+		set_intake("Issue")
+		incident = self.incident_of(self.issue())
+		with self.assertRaises(frappe.LinkExistsError):
+			frappe.delete_doc("ITIL Incident", incident.name)
