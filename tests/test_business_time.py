@@ -352,8 +352,11 @@ def reference_between(cal: Calendar, a: dt.datetime, b: dt.datetime) -> float:
 	first = a.astimezone(zone).date() - dt.timedelta(days=1)
 	last = b.astimezone(zone).date() + dt.timedelta(days=1)
 	total = dt.timedelta()
+	# in UTC: Python compares and subtracts two datetimes of the same tzinfo by their wall clocks,
+	# which is wrong across a DST change
+	a, b = a.astimezone(UTC), b.astimezone(UTC)
 	for s, e in reference_spans(cal, first, last):
-		s, e = max(s, a), min(e, b)
+		s, e = max(s.astimezone(UTC), a), min(e.astimezone(UTC), b)
 		if e > s:
 			total += e - s
 	return total.total_seconds()
