@@ -48,13 +48,7 @@ def reaction_to_ticket(old_status: str | None, new_status: str, incident_status:
 	if old_status == new_status or old_status is None:
 		return Reaction("none")
 	if old_status in DONE_TICKET and new_status not in DONE_TICKET:
-		if incident_status == "Resolved":
-			return Reaction("reopen", "the customer replied on the resolved ticket")
-		if incident_status in ("Closed", "Cancelled"):
-			return Reaction(
-				"note_reply_after_close", f"the ticket was reopened but the incident is {incident_status}"
-			)
-		return Reaction("none")
+		return reaction_to_customer_reply(incident_status)  # reopened: a reply, whoever sent it
 	if new_status in DONE_TICKET and incident_status in OPEN_INCIDENT:
 		return Reaction(
 			"note_closed_by_customer",
