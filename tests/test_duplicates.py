@@ -18,7 +18,8 @@ def test_similar_subjects_from_the_same_caller_score_high():
 
 
 def test_the_same_ci_counts_without_words_in_common():
-	assert score("Slow", Candidate("INC-3", "Timeouts", same_ci=True)) == 35.0
+	assert score("Slow", Candidate("INC-3", "Timeouts", same_ci=True)) == 45.0
+	assert ranked("Slow", [Candidate("INC-3", "Timeouts", same_ci=True)]) == [("INC-3", 45.0)]
 	assert score("Slow", Candidate("INC-3", "Timeouts", same_caller=True)) == 0.0
 
 

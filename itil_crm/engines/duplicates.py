@@ -42,7 +42,8 @@ def score(new_subject: str, c: Candidate) -> float:
 	"""0..100: words shared weigh most; the same caller, customer or CI make it likelier."""
 	text = similarity(new_subject, c.subject)
 	who = 25.0 if c.same_caller else 15.0 if c.same_customer else 0.0
-	value = 60.0 * text + (who if text > 0 else 0.0) + (35.0 if c.same_ci else 0.0)
+	# the same CI within its (short) window is enough on its own: a second report of one outage
+	value = 60.0 * text + (who if text > 0 else 0.0) + (45.0 if c.same_ci else 0.0)
 	return round(min(value, 100.0), 1)
 
 
