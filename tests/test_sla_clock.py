@@ -358,7 +358,8 @@ def logs(draw) -> tuple[Agreement, list[Event]]:
 	events = opened(start)
 	at = start
 	for _ in range(draw(st.integers(0, 12))):
-		at = at + dt.timedelta(minutes=draw(st.integers(1, 3000)))
+		# real elapsed time (in UTC): wall-clock arithmetic in Paris jumps back across a DST change
+		at = (at.astimezone(UTC) + dt.timedelta(minutes=draw(st.integers(1, 3000)))).astimezone(PARIS)
 		kind, value = draw(st.sampled_from(STEPS))
 		events.append(Event(at, kind, value))
 	return agreement, events
@@ -390,7 +391,7 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def test_elapsed_plus_paused_is_the_business_time_since_open(log, offset, later):
 	agreement, events = log
 	start = events[0].at
-	now = start + offset
+	now = start.astimezone(UTC) + offset  # real time: wall-clock arithmetic is wrong across DST
 	has = {e.kind for e in events if e.at.astimezone(UTC) <= now.astimezone(UTC)}
 	result = compute_clock(agreement, events, now)
 	cal = agreement.calendar
@@ -415,7 +416,7 @@ def test_elapsed_plus_paused_is_the_business_time_since_open(log, offset, later)
 @given(logs(), st.timedeltas(dt.timedelta(0), dt.timedelta(days=12)))
 def test_status_and_deadlines_are_consistent(log, offset):
 	agreement, events = log
-	now = events[0].at + offset
+	now = events[0].at.astimezone(UTC) + offset
 	result = compute_clock(agreement, events, now)
 	target = agreement.targets[result.priority]
 	resolved = is_resolved(events, now)
