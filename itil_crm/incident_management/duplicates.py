@@ -154,22 +154,10 @@ def merge(incident: str, into: str) -> str:
 	if tickets:
 		ticket_bridge.push_to_ticket(master)
 	elif newcomer.caller_email:
-		_tell_caller(newcomer, master)
+		ticket_bridge.reply(
+			"ITIL Incident",
+			newcomer.name,
+			_("Your request is handled together with {0} ({1}).").format(master.name, master.subject),
+			recipients=newcomer.caller_email,
+		)
 	return master.name
-
-
-def _tell_caller(newcomer, master) -> None:
-	from frappe.core.doctype.communication.email import make
-
-	from itil_crm.service_desk.ticket_bridge import _can_send_email
-
-	make(
-		doctype="ITIL Incident",
-		name=newcomer.name,
-		subject=_("Re: {0}").format(newcomer.subject),
-		content=_("Your request is handled together with {0} ({1}).").format(master.name, master.subject),
-		recipients=newcomer.caller_email,
-		communication_medium="Email",
-		sent_or_received="Sent",
-		send_email=_can_send_email("ITIL Incident"),
-	)

@@ -38,7 +38,8 @@ def validate_customer(doc) -> None:
 
 def validate_source(doc) -> None:
 	validate_dynamic_link(doc, "source_type", "source_name", SOURCE_DOCTYPES, "Source ticket")
-	if doc.get("source_type") and doc.get("source_name"):
+	changed = doc.is_new() or doc.has_value_changed("source_type") or doc.has_value_changed("source_name")
+	if changed and doc.get("source_type") and doc.get("source_name"):
 		other = frappe.db.get_value(
 			doc.doctype,
 			{"source_type": doc.source_type, "source_name": doc.source_name, "name": ["!=", doc.name or ""]},

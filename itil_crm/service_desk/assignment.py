@@ -30,11 +30,15 @@ def active_members(group) -> list[str]:
 	return [u for u in users if u in enabled]
 
 
+def mode_of(group) -> str:
+	return group.get("assignment") or "Off"
+
+
 def sync_rule(group, method=None) -> None:
 	"""ITIL Support Group on_update: create, update or disable the group's Assignment Rule."""
 	name = rule_name(group.name)
 	users = active_members(group)
-	mode = group.get("assignment") or "Off"
+	mode = mode_of(group)
 	exists = frappe.db.exists("Assignment Rule", name)
 	if mode == "Off" or not users:
 		if exists:
@@ -72,17 +76,9 @@ def remove_rule(group, method=None) -> None:
 		frappe.delete_doc("Assignment Rule", rule_name(group.name), ignore_permissions=True, force=True)
 
 
-def assigns(group_name: str | None) -> bool:
-	"""Will the group's rule assign its incidents (a mode, and someone active to assign to)?"""
-	if not group_name:
-		return False
-	group = frappe.get_cached_doc("ITIL Support Group", group_name)
-	return (group.get("assignment") or "Off") != "Off" and bool(active_members(group))
-
-
 def on_assignment(todo, method=None) -> None:
 	"""ToDo after_insert: an incident assigned by hand (sidebar, Assign To) while New becomes Assigned.
-	(The group's rule assigns within the incident's own save, which sets Assigned itself.)"""
+	(The group's rule assigns within the incident's own save, and after_save sets Assigned there.)"""
 	if todo.reference_type != "ITIL Incident" or not todo.reference_name or todo.status != "Open":
 		return
 	if frappe.db.get_value("ITIL Incident", todo.reference_name, "status") == "New":
@@ -97,13 +93,14 @@ def after_save(incident, method=None) -> None:
 	assigns it in this same save); an open incident that reached a group nobody can work in is said."""
 	if incident.status not in OPEN_STATUSES or not incident.support_group:
 		return
-	if incident.status == "New" and assigns(incident.support_group):
+	group = frappe.get_cached_doc("ITIL Support Group", incident.support_group)
+	if mode_of(group) == "Off":
+		return
+	staffed = bool(active_members(group))
+	if incident.status == "New" and staffed:
 		incident.db_set("status", "Assigned", notify=True)
 	before = incident.get_doc_before_save()
-	if before and before.support_group == incident.support_group:
-		return
-	group = frappe.get_cached_doc("ITIL Support Group", incident.support_group)
-	if (group.get("assignment") or "Off") != "Off" and not active_members(group):
+	if not staffed and not (before and before.support_group == incident.support_group):
 		message = _("Support group {0} has no active member: nobody was assigned.").format(group.name)
 		incident.add_comment("Info", message)
 		frappe.msgprint(message, indicator="orange", alert=True)

@@ -219,8 +219,16 @@ def retry_intake(commit: bool = True):
 # ------------------------------------------------------------------ incident -> ticket
 
 
+SHOWN_ON_TICKET = ("status", "priority", "response_by", "resolution_by", "sla_status")
+
+
 def on_incident_update(doc, method=None):
-	if not frappe.flags.itil_ticket_sync:
+	"""Push to the incident's tickets what they show, when it changed. A new incident has no ticket
+	yet (the bridge links one, then pushes itself), so the incident's hot path pays nothing."""
+	before = doc.get_doc_before_save()
+	if frappe.flags.itil_ticket_sync or before is None:
+		return
+	if any(str(before.get(f) or "") != str(doc.get(f) or "") for f in SHOWN_ON_TICKET):
 		push_to_ticket(doc)
 
 
@@ -292,21 +300,23 @@ def _send_resolution(incident, platform: Platform, name: str) -> None:
 	)
 
 
-def reply(doctype: str, name: str, content: str) -> None:
-	"""A message to the customer on a ticket (by email when an outgoing account exists)."""
+def reply(doctype: str, name: str, content: str, recipients: str | None = None) -> None:
+	"""A message to the customer on a ticket (to its sender) or an incident (to ``recipients``), by
+	email when an outgoing account exists; recorded on the record's timeline either way."""
 	from frappe.core.doctype.communication.email import make
 
-	ticket = frappe.get_doc(doctype, name)
+	doc = frappe.get_doc(doctype, name)
+	recipients = recipients or doc.get("raised_by") or None
 	with syncing():
 		make(
 			doctype=doctype,
-			name=ticket.name,
-			subject=_("Re: {0}").format(ticket.get("subject") or ticket.name),
+			name=doc.name,
+			subject=_("Re: {0}").format(doc.get("subject") or doc.name),
 			content=content,
-			recipients=ticket.get("raised_by") or None,
+			recipients=recipients,
 			communication_medium="Email",
 			sent_or_received="Sent",
-			send_email=bool(ticket.get("raised_by")) and _can_send_email(doctype),
+			send_email=bool(recipients) and _can_send_email(doctype),
 		)
 
 
