@@ -38,6 +38,32 @@ fixtures = []
 # apps' forms: the Raise ITIL Incident action
 doctype_js = {"HD Ticket": "public/js/ticket_incident.js", "Issue": "public/js/ticket_incident.js"}
 
+# Customer portal (/incidents)
+# ----------------------------
+# a customer contact sees their customer's incidents, and only those, on every path (see
+# itil_crm/service_desk/customer_portal.py)
+permission_query_conditions = {"ITIL Incident": "itil_crm.service_desk.customer_portal.query_conditions"}
+has_permission = {
+	"ITIL Incident": "itil_crm.service_desk.customer_portal.has_permission",
+	"File": "itil_crm.service_desk.customer_portal.file_permission",
+}
+has_website_permission = {"ITIL Incident": "itil_crm.service_desk.customer_portal.has_website_permission"}
+website_route_rules = [
+	{"from_route": "/incidents/new", "to_route": "incidents/new"},
+	{"from_route": "/incidents/<name>", "to_route": "incidents/incident"},
+]
+portal_menu_items = [
+	{
+		"title": "Incidents",
+		"route": "/incidents",
+		"reference_doctype": "ITIL Incident",
+		"role": "ITIL Customer",
+	}
+]
+# frappe.client.get_count checks no permission: ours does, for the app's doctypes
+override_whitelisted_methods = {"frappe.client.get_count": "itil_crm.api_guards.get_count"}
+on_session_creation = ["itil_crm.service_desk.customer_portal.grant_portal_role"]
+
 # Document events
 # ---------------
 _clear_ranks = "itil_crm.incident_management.priority.clear_rank_cache"

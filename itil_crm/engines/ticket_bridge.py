@@ -58,9 +58,10 @@ def reaction_to_ticket(old_status: str | None, new_status: str, incident_status:
 
 
 def reaction_to_customer_reply(incident_status: str) -> Reaction:
-	"""The customer replied on the ticket (an incoming message)."""
+	"""The customer replied (an incoming message on the ticket, or on the incident by email or the
+	portal)."""
 	if incident_status == "Resolved":
-		return Reaction("reopen", "the customer replied on the resolved ticket")
+		return Reaction("reopen", "the customer replied after the resolution")
 	if incident_status in ("Closed", "Cancelled"):
 		return Reaction(
 			"note_reply_after_close", f"the customer replied but the incident is {incident_status}"

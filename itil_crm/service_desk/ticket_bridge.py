@@ -348,15 +348,16 @@ def on_ticket_update(doc, method=None):
 
 
 def on_ticket_reply(doc, method=None):
-	"""Communication after_insert: the customer's reply on a ticket reopens its resolved incident
-	(ERPNext reopens an Issue with a bare db_set, so the ticket's own hooks do not see it)."""
+	"""Communication after_insert: the customer's reply on a ticket, or on the incident itself (a mail
+	in its thread, a reply on the portal), reopens the resolved incident (ERPNext reopens an Issue with
+	a bare db_set, so the ticket's own hooks do not see it)."""
 	if (
 		frappe.flags.itil_ticket_sync
 		or doc.sent_or_received != "Received"
 		or doc.communication_type != "Communication"
 	):
 		return
-	if doc.reference_doctype == "ITIL Incident" or not bridged(doc.reference_doctype):
+	if doc.reference_doctype != "ITIL Incident" and not bridged(doc.reference_doctype):
 		return
 	name = incident_of_reference(doc.reference_doctype, doc.reference_name)
 	if name:
@@ -375,9 +376,12 @@ def _react(incident, reaction: rules.Reaction, doctype: str, name: str) -> None:
 			incident.status = "In Progress"
 			incident.flags.ignore_permissions = True
 			incident.save()
-		incident.add_comment(
-			"Info", _("Reopened from {0} {1}: {2}.").format(doctype, name, _(reaction.reason))
-		)
+		if doctype == "ITIL Incident":
+			incident.add_comment("Info", _("Reopened: {0}.").format(_(reaction.reason)))
+		else:
+			incident.add_comment(
+				"Info", _("Reopened from {0} {1}: {2}.").format(doctype, name, _(reaction.reason))
+			)
 	elif reaction.action in ("note_closed_by_customer", "note_reply_after_close"):
 		incident.add_comment("Info", _("{0} {1}: {2}.").format(doctype, name, _(reaction.reason)))
 

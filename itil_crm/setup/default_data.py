@@ -171,6 +171,8 @@ ROLES = [
 	"ITIL Configuration Manager",
 	"ITIL Service Level Manager",
 ]
+# no desk access: a customer's contact on the portal (/incidents)
+PORTAL_ROLES = ["ITIL Customer"]
 
 SLA_ALERT_NOTIFICATION = "ITIL SLA Alert"
 SLA_ALERT_EMAIL = "ITIL SLA Alert (Email)"

@@ -58,7 +58,7 @@ def before_uninstall():
 		pluck="name",
 	):
 		frappe.delete_doc("Property Setter", name, ignore_permissions=True, force=True)
-	for role in D.ROLES:
+	for role in D.ROLES + D.PORTAL_ROLES:
 		if frappe.db.exists("Role", role):
 			frappe.db.delete("Has Role", {"role": role})
 			frappe.db.delete("Custom DocPerm", {"role": role})
@@ -78,11 +78,18 @@ def ensure_indexes():
 
 
 def ensure_roles():
-	for role in D.ROLES:
+	for role in D.ROLES + D.PORTAL_ROLES:
 		if not frappe.db.exists("Role", role):
-			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
-				ignore_permissions=True
-			)
+			frappe.get_doc(
+				{"doctype": "Role", "role_name": role, "desk_access": int(role in D.ROLES)}
+			).insert(ignore_permissions=True)
+	# the doctype sync creates a role named in a permission rule before we do, with desk access: a
+	# portal customer must stay a Website User
+	for role in D.PORTAL_ROLES:
+		if frappe.db.get_value("Role", role, "desk_access"):
+			doc = frappe.get_doc("Role", role)
+			doc.desk_access = 0
+			doc.save(ignore_permissions=True)
 
 
 def _apps_present(apps=None) -> list[str]:
@@ -145,7 +152,10 @@ def footprint() -> dict:
 		order_by="name",
 	)
 	rows["Role"] = frappe.get_all(
-		"Role", filters={"name": ["in", D.ROLES]}, fields=["name", "modified"], order_by="name"
+		"Role",
+		filters={"name": ["in", D.ROLES + D.PORTAL_ROLES]},
+		fields=["name", "modified"],
+		order_by="name",
 	)
 	rows["DocType"] = frappe.get_all(
 		"DocType", filters={"name": ["in", ours]}, fields=["name", "modified"], order_by="name"
@@ -172,7 +182,7 @@ def leftovers() -> dict:
 			or_filters={"doc_type": ["like", "ITIL %"], "field_name": ["like", "itil\\_%"]},
 			pluck="name",
 		),
-		"Role": frappe.get_all("Role", filters={"name": ["in", D.ROLES]}, pluck="name"),
+		"Role": frappe.get_all("Role", filters={"name": ["in", D.ROLES + D.PORTAL_ROLES]}, pluck="name"),
 		"Workspace": frappe.get_all("Workspace", filters={"name": "ITIL"}, pluck="name"),
 		"Assignment Rule": frappe.get_all(
 			"Assignment Rule", filters={"document_type": ["like", "ITIL %"]}, pluck="name"
