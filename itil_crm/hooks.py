@@ -62,6 +62,7 @@ portal_menu_items = [
 ]
 # frappe.client.get_count checks no permission: ours does, for the app's doctypes
 override_whitelisted_methods = {"frappe.client.get_count": "itil_crm.api_guards.get_count"}
+before_request = ["itil_crm.service_desk.customer_portal.guard_request"]
 on_session_creation = ["itil_crm.service_desk.customer_portal.grant_portal_role"]
 
 # Document events

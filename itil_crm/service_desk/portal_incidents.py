@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, format_datetime, get_datetime, now_datetime
+from frappe.utils import (
+	escape_html,
+	format_datetime,
+	get_datetime,
+	get_system_timezone,
+	get_user_date_format,
+	now_datetime,
+)
 from frappe.utils.html_utils import sanitize_html
 
 from itil_crm.engines.customer_promises import Promise, distance, promises
@@ -58,6 +65,7 @@ def incident_list(status: str = "open", start: int = 0) -> list[dict]:
 	for row in rows:
 		said = promises_of(row)
 		row.promise = sentence(said[-1]) if said else ""
+		row.opened = moment(row.opened_on)
 	return rows
 
 
@@ -88,7 +96,8 @@ def incident_view(doc) -> dict:
 		"subject": doc.subject,
 		"status": doc.status,
 		"priority": doc.priority,
-		"opened_on": doc.opened_on,
+		"opened_on": moment(doc.opened_on),
+		"time_zone": get_system_timezone(),
 		"caller_name": frappe.db.get_value("Contact", doc.caller, "full_name") if doc.caller else None,
 		"customer": doc.customer,
 		"service": service,
@@ -120,8 +129,15 @@ def promises_of(doc) -> list[Promise]:
 	)
 
 
+def moment(value) -> str:
+	"""A date and time as the site writes them, to the minute (times are in the system time zone)."""
+	if not value:
+		return ""
+	return format_datetime(value, get_user_date_format().replace("mm", "MM") + " HH:mm")
+
+
 def sentence(p: Promise) -> str:
-	when = format_datetime(p.when) if p.when else ""
+	when = moment(p.when)
 	relative = _relative(p.when) if p.when else ""
 	return {
 		"responded": _("We answered on {0}.").format(when),
@@ -213,7 +229,7 @@ def public_replies(doc) -> list[dict]:
 					"from_customer": r.sent_or_received == "Received",
 					"author": r.sender_full_name or r.sender or _("Service desk"),
 					"content": sanitize_html(r.content or ""),
-					"on": r.communication_date,
+					"on": moment(r.communication_date),
 				}
 			)
 	return out
