@@ -89,6 +89,7 @@ doc_events = {
 	"ITIL Incident": {
 		"after_insert": "itil_crm.incident_management.duplicates.note_possible_duplicates",
 		"on_update": [
+			"itil_crm.incident_management.duplicates.refresh_possible_duplicates",
 			"itil_crm.service_desk.ticket_bridge.on_incident_update",
 			"itil_crm.service_desk.assignment.after_save",
 		],

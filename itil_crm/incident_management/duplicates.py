@@ -97,6 +97,23 @@ def note_possible_duplicates(doc, method=None) -> None:
 		)
 
 
+WHAT_MATCHES = ("subject", "caller", "customer_type", "customer", "configuration_item")
+
+
+def refresh_possible_duplicates(doc, method=None) -> None:
+	"""On update: an open incident whose subject, caller, customer or CI changed is matched again
+	(the agent often completes them after logging); nothing is queried when none of them moved."""
+	before = doc.get_doc_before_save()
+	if not before or doc.status not in OPEN_STATUSES:
+		return
+	if all(str(before.get(f) or "") == str(doc.get(f) or "") for f in WHAT_MATCHES):
+		return
+	found = find(doc)
+	text = "\n".join(f"{name} ({value:g})" for name, value in found[:5])
+	if (doc.possible_duplicates or "") != text:
+		doc.db_set("possible_duplicates", text, update_modified=False)
+
+
 @frappe.whitelist()
 def merge(incident: str, into: str) -> str:
 	"""Resolve ``incident`` as a duplicate of ``into``; its tickets follow ``into`` from now on."""

@@ -257,6 +257,26 @@ def push_to_ticket(incident) -> None:
 		_push(incident, platform, name, wanted_status)
 
 
+def follow_sla_status(incident_names: list[str]) -> int:
+	"""The sweep moved these incidents' SLA status (Warning, Breached...) without saving them: their
+	tickets show it too. One UPDATE per ticketing doctype, touching only the tickets that differ
+	(a re-run changes nothing). Returns the tickets updated."""
+	if not incident_names:
+		return 0
+	updated = 0
+	for doctype in PLATFORMS:
+		if not bridged(doctype):
+			continue
+		frappe.db.sql(
+			f"""update `tab{doctype}` t join `tabITIL Incident` i on i.name = t.itil_incident
+			set t.itil_sla_status = i.sla_status
+			where i.name in %(names)s and not (t.itil_sla_status <=> i.sla_status)""",
+			{"names": incident_names},
+		)
+		updated += frappe.db._cursor.rowcount
+	return updated
+
+
 def _push(incident, platform: Platform, name: str, wanted_status: str | None) -> None:
 	clock = {
 		"itil_priority": incident.priority,

@@ -15,6 +15,7 @@ from collections import defaultdict
 import frappe
 from frappe.utils import cint
 
+from itil_crm.service_desk.ticket_bridge import follow_sla_status
 from itil_crm.service_level import time as T
 from itil_crm.service_level.agreements import auto_escalate_at, load_agreement
 from itil_crm.service_level.incident_clock import (
@@ -109,6 +110,8 @@ def _sweep_incidents(due, now, stats):
 			result.resolution_elapsed,
 		)
 	_write(updates)
+	# tickets show their incident's SLA status (one statement per ticketing app, only what differs)
+	follow_sla_status([name for name, values in updates.items() if values[1] is not None])
 	stats["incidents"] += len(due)
 	return alerts, to_escalate
 

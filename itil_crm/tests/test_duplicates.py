@@ -43,6 +43,21 @@ class TestDuplicates(FrappeTestCase):
 			first.name, stranger.possible_duplicates or ""
 		)  # another caller, no CI: not the same
 
+	def test_completing_an_incident_later_finds_its_duplicates_then(self):
+		ci = make_ci(criticality="Low")
+		first = make_incident(subject=f"Checkout slow {random_string(4)}", configuration_item=ci.name)
+		later = make_incident(subject="Payments time out")
+		later.reload()
+		self.assertFalse(later.possible_duplicates)
+		later.configuration_item = ci.name  # the agent completes the CI after logging
+		later.save()
+		later.reload()
+		self.assertIn(first.name, later.possible_duplicates)
+		later.configuration_item = None
+		later.save()
+		later.reload()
+		self.assertFalse(later.possible_duplicates)
+
 	def test_merge_resolves_the_newcomer_and_keeps_both_clocks_honest(self):
 		master = make_incident(subject="_Test master")
 		newcomer = make_incident(subject="_Test newcomer", caller_email="newcomer@example.com")

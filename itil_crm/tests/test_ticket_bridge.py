@@ -5,6 +5,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_datetime, now_datetime, random_string
 
 from itil_crm.service_desk import ticket_bridge as bridge
+from itil_crm.service_level import time as T
+from itil_crm.service_level.sweep import run_sweep
 from itil_crm.tests.utils import move
 
 
@@ -158,6 +160,29 @@ class TestHelpdeskTickets(TicketBridgeCase):
 			(incident.priority, str(incident.resolution_by)),
 		)
 		self.check_round_trip(ticket)
+
+	def test_the_sweeps_sla_status_reaches_the_ticket_once(self):
+		set_intake("HD Ticket")
+		ticket = self.ticket()
+		incident = self.incident_of(ticket)
+		self.assertEqual(
+			frappe.db.get_value("HD Ticket", ticket.name, "itil_sla_status"), incident.sla_status
+		)
+		# what the sweep writes, set-based, without saving the incident
+		frappe.db.set_value("ITIL Incident", incident.name, "sla_status", "Breached", update_modified=False)
+		self.assertEqual(bridge.follow_sla_status([incident.name]), 1)
+		self.assertEqual(frappe.db.get_value("HD Ticket", ticket.name, "itil_sla_status"), "Breached")
+		self.assertEqual(bridge.follow_sla_status([incident.name]), 0)  # a re-run changes nothing
+		# and the sweep calls it: past the resolution deadline the ticket shows the breach
+		frappe.db.set_value(
+			"ITIL Incident", incident.name, {"sla_status": "On Track", "next_sla_check": incident.opened_on}
+		)
+		run_sweep(now=T.aware(add_days(get_datetime(incident.resolution_by), 1)))
+		self.assertEqual(
+			frappe.db.get_value("HD Ticket", ticket.name, "itil_sla_status"),
+			frappe.db.get_value("ITIL Incident", incident.name, "sla_status"),
+		)
+		self.assertEqual(frappe.db.get_value("ITIL Incident", incident.name, "sla_status"), "Breached")
 
 	def test_manual_mode_one_incident_per_ticket_and_off(self):
 		set_intake("HD Ticket", "Automatic", "Incident")
