@@ -106,8 +106,30 @@ def bench_duplicates(sizes, lookups=200):
 				f"{q['n'] / lookups:.0f} statement(s), {len(found)} above the threshold; "
 				f"x{each / base[label]:.2f} the first size"
 			)
+		bench_portal_list(size, base, lookups)
 	frappe.db.sql("delete from `tabITIL Incident` where name like 'BENCH-DUP-%%'")
 	frappe.db.commit()
+
+
+def bench_portal_list(size, base, lookups):
+	"""The portal's list for a customer's contact: the query with the permission condition that
+	customer_portal builds (their contact as caller, or their customer), newest 21 open."""
+	from itil_crm.service_desk.customer_portal import Scope, condition
+
+	scope = Scope("bench", contacts=["bench-caller-7"], customers=[("Customer", "bench-cust-7")])
+	query = f"""select name, subject, status, priority, opened_on from `tabITIL Incident`
+		where {condition(scope)} and status not in ('Resolved', 'Closed', 'Cancelled')
+		order by opened_on desc, name desc limit 21"""
+	rows = frappe.db.sql(query)  # warm
+	t0 = time.perf_counter()
+	for _ in range(lookups):
+		frappe.db.sql(query)
+	each = (time.perf_counter() - t0) / lookups
+	base.setdefault("portal", each)
+	print(
+		f"portal list, {size:,} open incidents (this customer: {size // 500:,}): {each * 1000:.2f} ms, "
+		f"{len(rows)} rows shown; x{each / base['portal']:.2f} the first size"
+	)
 
 
 def bulk_open_more(start, end):
@@ -122,13 +144,14 @@ def bulk_open_more(start, end):
 				f"{words[i % 10]} {words[(i // 10) % 10]} issue {i}",
 				now,
 				"bench-heavy" if i % 1000 < 3 else f"bench-caller-{i // 2}",
+				f"bench-cust-{i % 500}",
 			]
 		frappe.db.sql(
 			"""insert into `tabITIL Incident` (name, subject, opened_on, caller, status, creation, modified,
-				owner, modified_by, docstatus, impact, urgency, priority) values """
+				owner, modified_by, docstatus, impact, urgency, priority, customer, customer_type) values """
 			+ ", ".join(
 				[
-					"(%s, %s, %s, %s, 'In Progress', now(), now(), 'Administrator', 'Administrator', 0, 'Medium', 'Medium', 'P3 Moderate')"
+					"(%s, %s, %s, %s, 'In Progress', now(), now(), 'Administrator', 'Administrator', 0, 'Medium', 'Medium', 'P3 Moderate', %s, 'Customer')"
 				]
 				* len(chunk)
 			),

@@ -192,6 +192,12 @@ def test_every_api_path_shows_only_the_customers_own_incidents(browser, base_url
 		status, body = api(ctx, "get", path)
 		assert status == 403, (path, status)
 		assert world["note"] not in json.dumps(body)
+	# the incident's child tables (all internal), listed through their parent doctype
+	for child in ("ITIL SLA Event", "ITIL Incident Leg", "ITIL Escalation", "ITIL Affected CI"):
+		status, body = api(
+			ctx, "get", f'/api/resource/{child}?parent={DOCTYPE}&fields=["*"]&limit_page_length=0'
+		)
+		assert status == 403 or body["data"] == [], (child, body)
 	# comments and mails through the document API
 	for doctype in ("Comment", "Communication", "File"):
 		status, body = api(

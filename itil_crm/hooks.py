@@ -42,7 +42,14 @@ doctype_js = {"HD Ticket": "public/js/ticket_incident.js", "Issue": "public/js/t
 # ----------------------------
 # a customer contact sees their customer's incidents, and only those, on every path (see
 # itil_crm/service_desk/customer_portal.py)
-permission_query_conditions = {"ITIL Incident": "itil_crm.service_desk.customer_portal.query_conditions"}
+permission_query_conditions = {
+	"ITIL Incident": "itil_crm.service_desk.customer_portal.query_conditions",
+	# its child tables are internal: listed through ?parent=ITIL Incident, they would show every incident's
+	**{
+		child: "itil_crm.service_desk.customer_portal.no_rows"
+		for child in ("ITIL Affected CI", "ITIL Incident Leg", "ITIL Escalation", "ITIL SLA Event")
+	},
+}
 has_permission = {
 	"ITIL Incident": "itil_crm.service_desk.customer_portal.has_permission",
 	"File": "itil_crm.service_desk.customer_portal.file_permission",

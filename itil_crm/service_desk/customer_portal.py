@@ -98,6 +98,14 @@ def condition(s: Scope, table: str = "`tabITIL Incident`") -> str:
 	return f"({' or '.join(parts)})" if parts else "1=0"
 
 
+def no_rows(user: str | None = None, doctype: str | None = None) -> str:
+	"""The incident's child tables (affected CIs, OLA / UC legs, escalations, clock events) are all
+	internal. frappe lists a child table for anyone who reads its parent doctype
+	(`/api/resource/ITIL SLA Event?parent=ITIL Incident`), across every parent: a portal customer
+	gets none of their rows."""
+	return "1=0" if restricted(user or frappe.session.user) else ""
+
+
 def has_permission(doc, ptype=None, user=None, debug=False):
 	"""Controllers may only refuse: outside their scope, a portal customer is refused."""
 	user = user or frappe.session.user

@@ -184,6 +184,18 @@ class TestCallerScope(PortalCase):
 			view = P.incident_view(P.readable(mine.name))
 			self.assertNotIn("DBA", frappe.as_json(view))
 			self.assertEqual(view["attachments"], [])
+			# child tables, listed through their parent doctype, show nothing either
+			for child in ("ITIL SLA Event", "ITIL Incident Leg", "ITIL Escalation", "ITIL Affected CI"):
+				rows = frappe.client.get_list(
+					child, parent="ITIL Incident", fields=["*"], limit_page_length=0
+				)
+				self.assertEqual(rows, [], child)
+		# while an agent still lists them
+		agent = user_with_roles("ITIL Service Desk Agent")
+		with self.set_user(agent):
+			self.assertTrue(
+				frappe.client.get_list("ITIL SLA Event", parent="ITIL Incident", limit_page_length=1)
+			)
 
 	def test_reply_reopens_a_resolved_incident_and_a_closed_one_refuses(self):
 		user, contact = portal_user()
