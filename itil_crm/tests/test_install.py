@@ -99,6 +99,11 @@ class TestInstall(FrappeTestCase):
 			after_app_install(app)
 			self.assertTrue(all(frappe.db.exists("Custom Field", n) for n in names), app)
 		sync_custom_fields()
+		# dropping and adding columns (DDL) committed the removals above, not the re-creations made
+		# after the last DDL (the Helpdesk form script): commit them, or the site keeps them removed
+		if "helpdesk" in present:
+			self.assertTrue(frappe.db.exists("HD Form Script", "ITIL: Raise Incident"))
+		frappe.db.commit()  # nosemgrep
 
 	def test_sweep_indexes(self):
 		# frappe names a search index after its column at table creation, "<column>_index" when altering
