@@ -6,6 +6,7 @@ served site with itil_crm installed. Not part of the pure suite:
 Every test is skipped when ITIL_CRM_URL is unset, or when playwright or /usr/bin/chromium is missing.
 """
 
+import json
 import os
 import shutil
 
@@ -56,3 +57,14 @@ def open_form(page, base_url: str, route: str):
 	page.wait_for_function("() => window.cur_frm && cur_frm.doc && !cur_frm.doc.__setup_pending")
 	page.wait_for_timeout(500)  # form scripts' refresh handlers
 	return page
+
+
+def insert(page, base_url: str, doctype: str, values: dict) -> dict:
+	"""A record created through /api/resource with the page's session; its data."""
+	answer = page.request.post(
+		f"{base_url}/api/resource/{doctype}",
+		data=json.dumps(values),
+		headers={"Content-Type": "application/json"},
+	)
+	assert answer.ok, answer.text()
+	return answer.json()["data"]

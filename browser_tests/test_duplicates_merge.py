@@ -1,31 +1,19 @@
 """Issue 7 in the desk: a possible duplicate shows on the incident form with its score, and the agent
 merges it from the form's Duplicate menu."""
 
-import json
-
-from conftest import open_form
-
-
-def post(page, base_url, doctype, values):
-	answer = page.request.post(
-		f"{base_url}/api/resource/{doctype}",
-		data=json.dumps(values),
-		headers={"Content-Type": "application/json"},
-	)
-	assert answer.ok, answer.text()
-	return answer.json()["data"]
+from conftest import insert, open_form
 
 
 def test_merge_a_possible_duplicate_from_the_form(desk, base_url):
-	ci = post(
+	ci = insert(
 		desk,
 		base_url,
 		"ITIL Configuration Item",
 		{"ci_name": f"Browser CI {id(desk)}", "ci_type": "Application"},
 	)
 	values = {"impact": "Medium", "urgency": "Medium", "configuration_item": ci["name"]}
-	master = post(desk, base_url, "ITIL Incident", {"subject": "Checkout is slow", **values})
-	newcomer = post(desk, base_url, "ITIL Incident", {"subject": "Payments time out", **values})
+	master = insert(desk, base_url, "ITIL Incident", {"subject": "Checkout is slow", **values})
+	newcomer = insert(desk, base_url, "ITIL Incident", {"subject": "Payments time out", **values})
 	page = open_form(desk, base_url, f"itil-incident/{newcomer['name']}")
 	assert master["name"] in page.evaluate("cur_frm.doc.possible_duplicates")
 	page.get_by_role("button", name="Duplicate").click()

@@ -3,10 +3,10 @@ action that itil_crm ships as an HD Form Script raises the incident and then lin
 
 Skipped where Helpdesk is not installed or its agent app was not built on this bench."""
 
-import json
 import re
 
 import pytest
+from conftest import insert
 
 
 @pytest.fixture
@@ -27,19 +27,16 @@ def test_the_agent_raises_an_incident_from_the_helpdesk_ticket(agent_app, base_u
 	if not desk.request.get(f"{base_url}/api/resource/DocType/HD Ticket").ok:
 		pytest.skip("Helpdesk is not installed on this site")
 	# before the agent app's page: it puts a CSRF token in the session, which API posts then need
-	created = desk.request.post(
-		f"{base_url}/api/resource/HD Ticket",
-		data=json.dumps(
-			{
-				"subject": "VPN drops every 10 minutes",
-				"description": "Since the update",
-				"raised_by": "vpn-user@example.com",
-			}
-		),
-		headers={"Content-Type": "application/json"},
-	)
-	assert created.ok, created.text()
-	ticket = created.json()["data"]["name"]
+	ticket = insert(
+		desk,
+		base_url,
+		"HD Ticket",
+		{
+			"subject": "VPN drops every 10 minutes",
+			"description": "Since the update",
+			"raised_by": "vpn-user@example.com",
+		},
+	)["name"]
 	app = desk.request.get(f"{base_url}/helpdesk/tickets")
 	if not app.ok or "/assets/helpdesk/desk/" not in app.text():
 		pytest.skip("Helpdesk's agent app is not built on this bench (/helpdesk does not serve it)")

@@ -4,7 +4,7 @@ from its form, and then reaches the incident from the same place."""
 import json
 
 import pytest
-from conftest import open_form
+from conftest import insert, open_form
 
 
 def first_ticket_without_incident(page, base_url, doctype):
@@ -18,20 +18,14 @@ def first_ticket_without_incident(page, base_url, doctype):
 	if rows:
 		return rows[0]["name"]
 	# every ticket of the site's data is bridged already (a site the tests ran on): a new one
-	created = page.request.post(
-		f"{base_url}/api/resource/{doctype}",
-		data=json.dumps(
-			{
-				"subject": "Printer jams on tray 2",
-				"description": "Since Monday",
-				"raised_by": "jam@example.com",
-			}
-		),
-		headers={"Content-Type": "application/json"},
+	created = insert(
+		page,
+		base_url,
+		doctype,
+		{"subject": "Printer jams on tray 2", "description": "Since Monday", "raised_by": "jam@example.com"},
 	)
-	assert created.ok, created.text()
-	assert not created.json()["data"].get("itil_incident"), "a manual ticket was bridged on its own"
-	return created.json()["data"]["name"]
+	assert not created.get("itil_incident"), "a manual ticket was bridged on its own"
+	return created["name"]
 
 
 @pytest.mark.parametrize("doctype, route", [("Issue", "issue"), ("HD Ticket", "hd-ticket")])

@@ -43,17 +43,8 @@ def make_customer(label: str) -> tuple[str, str]:
 
 def portal_user(customer: tuple[str, str] | None = None, role: bool = True) -> tuple[str, str]:
 	"""A website user and their Contact (linked to the customer)."""
-	email = f"itil-portal-{random_string(8).lower()}@example.com"
-	user = frappe.get_doc(
-		{
-			"doctype": "User",
-			"email": email,
-			"first_name": "Portal",
-			"send_welcome_email": 0,
-			"user_type": "Website User",
-			"roles": [{"role": C.PORTAL_ROLE}] if role else [],
-		}
-	).insert(ignore_permissions=True)
+	user = user_with_roles(*([C.PORTAL_ROLE] if role else []), prefix="itil-portal", user_type="Website User")
+	email = frappe.db.get_value("User", user, "email")
 	contact = frappe.get_doc(
 		{
 			"doctype": "Contact",
@@ -63,7 +54,7 @@ def portal_user(customer: tuple[str, str] | None = None, role: bool = True) -> t
 			"links": [{"link_doctype": customer[0], "link_name": customer[1]}] if customer else [],
 		}
 	).insert(ignore_permissions=True)
-	return user.name, contact.name
+	return user, contact.name
 
 
 class PortalCase(FrappeTestCase):

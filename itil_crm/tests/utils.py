@@ -71,7 +71,7 @@ def move(doc, *statuses, **values):
 	return doc
 
 
-def user_with_roles(*roles, prefix="itil-test"):
+def user_with_roles(*roles, prefix="itil-test", user_type="System User"):
 	email = f"{prefix}-{random_string(8).lower()}@example.com"
 	user = frappe.get_doc(
 		{
@@ -79,7 +79,7 @@ def user_with_roles(*roles, prefix="itil-test"):
 			"email": email,
 			"first_name": "Test",
 			"send_welcome_email": 0,
-			"user_type": "System User",
+			"user_type": user_type,
 			"roles": [{"role": r} for r in roles],
 		}
 	).insert(ignore_permissions=True)
