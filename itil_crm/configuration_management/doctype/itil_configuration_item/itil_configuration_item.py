@@ -53,3 +53,27 @@ class ITILConfigurationItem(Document):
 					frappe.ValidationError,
 				)
 			seen.add(key)
+		self.refuse_retired_targets()
+
+	def refuse_retired_targets(self):
+		"""A new relationship to a retired CI is refused; one that was there before it retired stays."""
+		before = self.get_doc_before_save()
+		kept = {(r.relationship_type, r.target_ci) for r in before.relationships} if before else set()
+		new = [r for r in self.relationships if (r.relationship_type, r.target_ci) not in kept]
+		if not new:
+			return
+		retired = set(
+			frappe.get_all(
+				"ITIL Configuration Item",
+				filters={"name": ["in", [r.target_ci for r in new]], "lifecycle_status": "Retired"},
+				pluck="name",
+			)
+		)
+		for row in new:
+			if row.target_ci in retired:
+				frappe.throw(
+					_("Row {0}: {1} is retired; a new relationship cannot point to it.").format(
+						row.idx, row.target_ci
+					),
+					frappe.ValidationError,
+				)

@@ -1,0 +1,21 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ITILKnownErrorTerm(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		known_error: DF.Link
+		term: DF.Data
+		weight: DF.Float
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,115 @@
+"""Impact analysis on the CMDB: upstream / downstream through cycles and across environments, only
+along relationship types that propagate impact, in a constant number of statements."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import random_string
+
+from itil_crm.configuration_management.impact import impact_analysis
+from itil_crm.tests.utils import make_ci, make_incident, make_problem
+
+
+def relate(source, kind, target):
+	doc = frappe.get_doc("ITIL Configuration Item", source.name)
+	doc.append("relationships", {"relationship_type": kind, "target_ci": target.name})
+	doc.save()
+
+
+def count_statements(fn):
+	statements = []
+	original = frappe.db.sql
+
+	def counting(query, *args, **kw):
+		statements.append(query)
+		return original(query, *args, **kw)
+
+	frappe.db.sql = counting
+	try:
+		return fn(), len(statements)
+	finally:
+		frappe.db.sql = original
+
+
+class TestImpactAnalysis(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		if not frappe.db.exists("ITIL CI Relationship Type", "_Test Documents"):
+			frappe.get_doc(
+				{
+					"doctype": "ITIL CI Relationship Type",
+					"relationship_name": "_Test Documents",
+					"inverse_label": "Documented By",
+					"propagates_impact": 0,
+				}
+			).insert()
+
+	def setUp(self):
+		# service -> app (Depends On) -> db (Runs On, a Test CI) -> host (Hosted On) -> app (a cycle)
+		tag = random_string(4)
+		self.service = make_ci(f"_Test Payroll {tag}", ci_type="Business Service")
+		self.app = make_ci(f"_Test Payroll App {tag}", ci_type="Application")
+		self.db = make_ci(f"_Test Payroll DB {tag}", ci_type="Database", environment="Test")
+		self.host = make_ci(f"_Test Host {tag}", ci_type="Server")
+		self.wiki = make_ci(f"_Test Wiki {tag}", ci_type="Application")
+		relate(self.service, "Depends On", self.app)
+		relate(self.app, "Runs On", self.db)
+		relate(self.db, "Hosted On", self.host)
+		relate(self.host, "Connects To", self.app)  # a cycle back to the app
+		relate(self.wiki, "_Test Documents", self.db)  # does not propagate impact
+
+	def test_upstream_reaches_the_business_service_through_a_cycle_and_across_environments(self):
+		result = impact_analysis(self.host.name, depth=5)
+		up = {r.ci: r.depth for r in result["upstream"]}
+		self.assertEqual(up, {self.db.name: 1, self.app.name: 2, self.service.name: 3})
+		self.assertEqual(result["business_services"], [self.service.name])
+		self.assertNotIn(self.wiki.name, up)  # documentation does not carry impact
+		# the host is reached again through the cycle but never listed as its own dependant
+		self.assertNotIn(self.host.name, up)
+		down = {r.ci: r.depth for r in result["downstream"]}
+		self.assertEqual(down, {self.app.name: 1, self.db.name: 2})
+		via = {r.ci: (r.via, r.relationship) for r in result["upstream"]}
+		self.assertEqual(via[self.app.name], (self.db.name, "Runs On"))
+
+	def test_depth_bounds_the_walk(self):
+		result = impact_analysis(self.host.name, depth=1)
+		self.assertEqual([r.ci for r in result["upstream"]], [self.db.name])
+		self.assertRaises(frappe.ValidationError, impact_analysis, self.host.name, depth=0)
+		self.assertRaises(frappe.ValidationError, impact_analysis, self.host.name, depth=11)
+		self.assertRaises(frappe.DoesNotExistError, impact_analysis, "CI-NOPE")
+
+	def test_open_records_on_the_set_in_a_constant_number_of_statements(self):
+		incident = make_incident(configuration_item=self.app.name)
+		problem = make_problem(affected_cis=[{"configuration_item": self.service.name}])
+		closed = make_incident(configuration_item=self.db.name)
+		closed.reload()
+		closed.update({"status": "Cancelled", "resolution_code": "Cancelled by Caller"})
+		closed.save()
+		result, statements = count_statements(lambda: impact_analysis(self.host.name, depth=5))
+		self.assertEqual([r.name for r in result["records"]["ITIL Incident"]], [incident.name])
+		self.assertEqual([r.name for r in result["records"]["ITIL Problem"]], [problem.name])
+		# a longer chain costs the same number of statements
+		tail = self.host
+		for i in range(6):
+			nxt = make_ci(f"_Test Chain {i} {random_string(4)}", ci_type="Server")
+			relate(nxt, "Depends On", tail)
+			tail = nxt
+		longer, again = count_statements(lambda: impact_analysis(self.host.name, depth=10))
+		self.assertGreater(len(longer["upstream"]), len(result["upstream"]))
+		self.assertEqual(again, statements)
+		self.assertLessEqual(statements, 4)
+
+	def test_a_relationship_to_a_retired_ci_is_refused_but_an_old_one_stays(self):
+		old = make_ci(ci_type="Server")
+		relate(self.app, "Hosted On", old)
+		old.reload()
+		old.lifecycle_status = "Retired"
+		old.save()
+		app = frappe.get_doc("ITIL Configuration Item", self.app.name)
+		app.save()  # the existing relationship to the now retired CI is kept
+		retired = make_ci(ci_type="Server", lifecycle_status="Retired")
+		app.append("relationships", {"relationship_type": "Runs On", "target_ci": retired.name})
+		self.assertRaises(frappe.ValidationError, app.save)
+		self.assertEqual(
+			frappe.db.count("ITIL CI Relationship", {"parent": self.app.name, "target_ci": retired.name}), 0
+		)
