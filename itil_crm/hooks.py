@@ -101,6 +101,15 @@ doc_events = {
 			"itil_crm.service_desk.assignment.after_save",
 		],
 	},
+	# known errors: their search terms, and the alerts when their workaround or fix moves
+	"ITIL Known Error": {
+		"on_update": [
+			"itil_crm.problem_management.known_error_search.index_known_error",
+			"itil_crm.problem_management.alerts.on_known_error_update",
+		],
+		"on_trash": "itil_crm.problem_management.known_error_search.drop_index",
+	},
+	"ITIL Problem": {"on_update": "itil_crm.problem_management.alerts.on_problem_update"},
 	# support groups assign their incidents through Frappe's Assignment Rule
 	"ITIL Support Group": {
 		"on_update": "itil_crm.service_desk.assignment.sync_rule",
@@ -122,6 +131,8 @@ scheduler_events = {
 		"*/5 * * * *": ["itil_crm.service_level.sweep.run"],
 		# tickets whose incident could not be raised (idempotent)
 		"*/15 * * * *": ["itil_crm.service_desk.ticket_bridge.retry_intake"],
+		# recurring incidents become candidate problems (set-based, idempotent)
+		"17 * * * *": ["itil_crm.problem_management.candidates.run"],
 	},
 	"daily": ["itil_crm.service_desk.tier_alerts.run"],
 }

@@ -31,6 +31,8 @@ SETTINGS = {
 	"key_customer_impact": "High",
 	"critical_ci_impact": "High",
 	"default_service_calendar": "Business Hours",
+	"problem_candidate_min_incidents": 3,
+	"problem_candidate_window_days": 7,
 }
 
 # channel -> default urgency

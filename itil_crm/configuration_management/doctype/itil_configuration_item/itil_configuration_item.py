@@ -31,6 +31,7 @@ class ITILConfigurationItem(Document):
 		]
 		location: DF.Data | None
 		naming_series: DF.Literal["CI-.#####"]
+		published_on_portal: DF.Check
 		relationships: DF.Table[ITILCIRelationship]
 		support_group: DF.Link | None
 		version: DF.Data | None

@@ -159,6 +159,12 @@ class ITILIncident(Document):
 		if self.status not in ("Resolved", "Closed"):
 			self.status = "Resolved"
 		self.save()
+		# the known error counts its uses, so the most useful workarounds can be ranked (one statement)
+		frappe.db.sql(
+			"""update `tabITIL Known Error` set workaround_uses = ifnull(workaround_uses, 0) + 1,
+			workaround_last_used = %s where name = %s""",
+			(self.resolved_on or frappe.utils.now_datetime(), known_error),
+		)
 		return self.status
 
 	def track_resolution(self, previous: str | None):

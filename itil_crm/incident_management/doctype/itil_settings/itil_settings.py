@@ -34,7 +34,11 @@ class ITILSettings(Document):
 		duplicate_ci_window_minutes: DF.Int
 		duplicate_window_hours: DF.Int
 		key_customer_impact: DF.Link | None
+		portal_role_by_hand: DF.Check
 		priority_matrix: DF.Table[ITILPriorityMatrixEntry]
+		problem_candidate_min_incidents: DF.Int
+		problem_candidate_window_days: DF.Int
+		resolve_incidents_with_problem: DF.Check
 		ticket_intake: DF.Table[ITILTicketIntake]
 		ticket_priority_map: DF.Table[ITILTicketPriorityMap]
 		tier_alert_window_days: DF.Int

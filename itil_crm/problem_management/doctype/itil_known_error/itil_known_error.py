@@ -23,6 +23,8 @@ class ITILKnownError(Document):
 		symptoms: DF.TextEditor
 		title: DF.Data
 		workaround: DF.TextEditor | None
+		workaround_last_used: DF.Datetime | None
+		workaround_uses: DF.Int
 	# end: auto-generated types
 
 	pass

@@ -8,6 +8,7 @@ from frappe.utils import now_datetime
 
 from itil_crm.engines.lifecycle import PROBLEM
 from itil_crm.lifecycle import enforce
+from itil_crm.problem_management.alerts import known_error_from_problem
 
 
 class ITILProblem(Document):
@@ -27,6 +28,7 @@ class ITILProblem(Document):
 		naming_series: DF.Literal["PRB-.YYYY.-"]
 		priority: DF.Link | None
 		problem_manager: DF.Link | None
+		raised_automatically: DF.Check
 		resolved_on: DF.Datetime | None
 		root_cause: DF.TextEditor | None
 		status: DF.Literal["New", "Under Investigation", "Known Error", "Resolved", "Closed"]
@@ -38,10 +40,8 @@ class ITILProblem(Document):
 	def validate(self):
 		previous = enforce(self, PROBLEM)
 		if self.status == "Known Error" and not self.known_error:
-			frappe.throw(
-				_("Link the known error that documents this problem before moving it to Known Error."),
-				frappe.ValidationError,
-			)
+			# the known error that documents it, created from it (title, symptoms, cause, workaround, CIs)
+			self.known_error = known_error_from_problem(self)
 		if self.status == "Resolved" and previous != "Resolved":
 			self.resolved_on = now_datetime()
 		elif self.status not in ("Resolved", "Closed"):

@@ -25,11 +25,24 @@ class TestITILProblem(FrappeTestCase):
 		self.assertEqual(frappe.db.count("ITIL Incident", {"problem": problems[0].name}), 3)
 		self.assertEqual(frappe.db.count("ITIL Problem", {"known_error": known_error.name}), 2)
 
-	def test_known_error_status_needs_a_known_error(self):
-		problem = make_problem()
-		with self.assertRaises(frappe.ValidationError) as ctx:
-			move(problem, "Under Investigation", "Known Error")
-		self.assertIn("known error", str(ctx.exception))
+	def test_moving_to_known_error_creates_the_known_error_from_the_problem(self):
+		ci = make_ci()
+		problem = make_problem(
+			description="Reports time out after 30 s",
+			root_cause="Missing index on the ledger",
+			workaround="Run the report at night",
+			affected_cis=[{"configuration_item": ci.name}],
+		)
+		problem = move(problem, "Under Investigation", "Known Error")
+		known_error = frappe.get_doc("ITIL Known Error", problem.known_error)
+		self.assertEqual(
+			(known_error.title, known_error.root_cause, known_error.workaround, known_error.published),
+			(problem.title, problem.root_cause, problem.workaround, 1),
+		)
+		self.assertEqual([r.configuration_item for r in known_error.affected_cis], [ci.name])
+		again = move(problem, "Under Investigation", "Known Error")  # linked already: no second one
+		self.assertEqual(again.known_error, known_error.name)
+		self.assertEqual(frappe.db.count("ITIL Known Error", {"title": problem.title}), 1)
 
 	def test_forbidden_transition(self):
 		problem = make_problem()
