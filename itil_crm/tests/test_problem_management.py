@@ -203,3 +203,43 @@ class TestWorkaroundsAndAlerts(FrappeTestCase):
 		known_error.save()
 		other.reload()
 		self.assertEqual(other.status, "Resolved")
+
+
+class TestLinkIncidents(FrappeTestCase):
+	def test_many_incidents_linked_at_once_with_permission_checked(self):
+		from itil_crm.problem_management.problems import link_incidents
+
+		problem = make_problem()
+		incidents = [make_incident().name for _ in range(3)]
+		self.assertEqual(link_incidents(problem.name, frappe.as_json(incidents)), 3)
+		self.assertEqual(frappe.db.count("ITIL Incident", {"problem": problem.name}), 3)
+		self.assertEqual(link_incidents(problem.name, incidents), 0)  # already linked: nothing moves
+		self.assertRaises(frappe.DoesNotExistError, link_incidents, "PRB-NOPE", incidents)
+		self.assertRaises(frappe.ValidationError, link_incidents, problem.name, "[]")
+		self.assertRaises(frappe.DoesNotExistError, link_incidents, problem.name, [incidents[0], "INC-NOPE"])
+		untouched = make_incident().name
+		with self.set_user(user_with_roles("ITIL Change Manager")):  # reads incidents, may not write them
+			self.assertRaises(frappe.PermissionError, link_incidents, problem.name, [untouched])
+		self.assertFalse(frappe.db.get_value("ITIL Incident", untouched, "problem"))
+
+
+class TestIncidentReview(FrappeTestCase):
+	def test_incidents_grouped_by_problem_and_known_error(self):
+		from itil_crm.problem_management.report.itil_incident_review.itil_incident_review import execute
+
+		known_error = make_known_error(workaround="Restart the queue", published=1)
+		problem = make_problem(known_error=known_error.name)
+		for _ in range(2):
+			make_incident(problem=problem.name, known_error=known_error.name).apply_known_error(
+				known_error.name
+			)
+		make_incident(problem=problem.name, known_error=known_error.name)
+		_columns, data, _message, chart = execute({"problem": problem.name})
+		self.assertEqual(len(data), 1)
+		row = data[0]
+		self.assertEqual(
+			(row.incidents, row.resolved, row.by_workaround, row.still_open, row.workaround_rate),
+			(3, 2, 2, 1, 66.7),
+		)
+		self.assertIsNotNone(row.hours_to_resolve)
+		self.assertEqual(chart["data"]["labels"], [problem.name])

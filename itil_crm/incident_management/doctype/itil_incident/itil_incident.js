@@ -35,6 +35,64 @@ function render_sla(frm) {
 	frm.__sla_indicator = frm.dashboard.add_indicator(bits.join(" · "), SLA_COLORS[doc.sla_status] || "gray");
 }
 
+// Known errors that look like this incident (text and CI), while it is logged or worked: one call,
+// debounced while the agent types; "Apply Workaround" resolves it at the current tier.
+function suggest_known_errors(frm, wait = 600) {
+	const field = frm.get_field("known_error_suggestions");
+	if (!field || !OPEN.concat([undefined, ""]).includes(frm.doc.status)) return;
+	clearTimeout(frm.__ke_timer);
+	frm.__ke_timer = setTimeout(() => {
+		if (!frm.doc.subject && !frm.doc.description && !frm.doc.configuration_item) {
+			field.$wrapper.html("");
+			return;
+		}
+		frappe
+			.call({
+				method: "itil_crm.problem_management.known_error_search.suggest_known_errors",
+				args: {
+					subject: frm.doc.subject || "",
+					description: frm.doc.description || "",
+					configuration_item: frm.doc.configuration_item || "",
+				},
+				type: "POST",
+			})
+			.then(({ message }) => render_suggestions(frm, field, message || []));
+	}, wait);
+}
+
+function render_suggestions(frm, field, rows) {
+	if (!rows.length) {
+		field.$wrapper.html(`<p class="text-muted small">${__("No known error matches yet.")}</p>`);
+		return;
+	}
+	const esc = frappe.utils.escape_html;
+	field.$wrapper.html(
+		`<div class="itil-ke-suggestions">${rows
+			.map(
+				(r) => `<div class="border rounded p-2 mb-2" data-known-error="${esc(r.name)}">
+				<div class="d-flex justify-content-between">
+					<a href="/app/itil-known-error/${encodeURIComponent(r.name)}">${esc(r.name)}: ${esc(r.title)}</a>
+					<span class="indicator-pill ${r.score >= 60 ? "green" : r.score >= 30 ? "orange" : "gray"}">${r.score}</span>
+				</div>
+				<div class="small text-muted">${r.ci_match ? __("Same configuration item") + " · " : ""}${__("Applied {0} times", [r.workaround_uses || 0])}</div>
+				${r.has_workaround ? `<div class="small mt-1">${esc(frappe.utils.html2text(r.workaround || "").slice(0, 240))}</div>
+				<button class="btn btn-xs btn-default mt-1" data-apply="${esc(r.name)}">${frm.is_new() ? __("Link") : __("Apply Workaround")}</button>` : ""}
+			</div>`
+			)
+			.join("")}</div>`
+	);
+	field.$wrapper.find("[data-apply]").on("click", (e) => {
+		const name = e.currentTarget.dataset.apply;
+		if (frm.is_new()) {
+			frm.set_value("known_error", name);
+			return;
+		}
+		frappe.confirm(__("Resolve this incident with the workaround of {0}?", [name]), () =>
+			frm.call("apply_known_error", { known_error: name }).then(() => frm.reload_doc())
+		);
+	});
+}
+
 frappe.ui.form.on("ITIL Incident", {
 	setup(frm) {
 		frm.set_query("customer_type", () => ({
@@ -46,7 +104,11 @@ frappe.ui.form.on("ITIL Incident", {
 		frm.set_query("known_error", () => ({ filters: { published: 1 } }));
 		frm.set_query("problem", () => ({ filters: { status: ["not in", ["Closed"]] } }));
 	},
+	subject: (frm) => suggest_known_errors(frm),
+	description: (frm) => suggest_known_errors(frm),
+	configuration_item: (frm) => suggest_known_errors(frm),
 	refresh(frm) {
+		suggest_known_errors(frm, 0);
 		render_sla(frm);
 		clearInterval(frm.__sla_timer);
 		frm.__sla_timer = setInterval(() => render_sla(frm), 30000);
