@@ -113,3 +113,64 @@ class TestImpactAnalysis(FrappeTestCase):
 		self.assertEqual(
 			frappe.db.count("ITIL CI Relationship", {"parent": self.app.name, "target_ci": retired.name}), 0
 		)
+
+
+class TestCMDBImport(FrappeTestCase):
+	def load(self, rows: list[list[str]], import_type: str) -> None:
+		"""What an admin does in the desk: a CSV file, a Data Import of it, Start Import."""
+		import csv
+		import io
+
+		text = io.StringIO()
+		csv.writer(text).writerows(rows)
+		upload = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"cmdb-{random_string(6)}.csv",
+				"content": text.getvalue(),
+				"is_private": 1,
+			}
+		).insert()
+		data_import = frappe.get_doc(
+			{
+				"doctype": "Data Import",
+				"reference_doctype": "ITIL Configuration Item",
+				"import_type": import_type,
+				"import_file": upload.file_url,
+			}
+		).insert()
+		data_import.start_import()
+		data_import.reload()
+		self.assertEqual(
+			data_import.status,
+			"Success",
+			frappe.get_all(
+				"Data Import Log", filters={"data_import": data_import.name}, fields=["messages", "exception"]
+			),
+		)
+
+	def test_cis_and_relationships_load_from_csv_through_data_import(self):
+		tag = random_string(5)
+		names = [f"_Test Imported {kind} {tag}" for kind in ("Service", "App", "DB")]
+		self.load(
+			[
+				["CI Name", "CI Type", "Environment", "Criticality", "Lifecycle Status"],
+				[names[0], "Business Service", "Production", "High", "Operational"],
+				[names[1], "Application", "Production", "Medium", "Operational"],
+				[names[2], "Database", "Test", "Medium", "Operational"],
+			],
+			"Insert New Records",
+		)
+		ids = {n: frappe.db.get_value("ITIL Configuration Item", {"ci_name": n}) for n in names}
+		self.assertTrue(all(ids.values()), ids)
+		self.load(
+			[
+				["ID", "Relationship (Relationships)", "Target CI (Relationships)"],
+				[ids[names[0]], "Depends On", ids[names[1]]],
+				[ids[names[1]], "Runs On", ids[names[2]]],
+			],
+			"Update Existing Records",
+		)
+		result = impact_analysis(ids[names[2]], depth=3)
+		self.assertEqual([r.ci for r in result["upstream"]], [ids[names[1]], ids[names[0]]])
+		self.assertEqual(result["business_services"], [ids[names[0]]])
