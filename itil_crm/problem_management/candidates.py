@@ -1,9 +1,11 @@
 """Problem candidates (R6): incidents that keep coming back on the same configuration item, or on CIs
 of the same business service, become one candidate problem, and the problem managers are told.
 
-Hourly, set-based and idempotent: two queries find the groups (the business services through one
-recursive CTE up the CMDB graph); each group gives one problem and one UPDATE that links its
-incidents; incidents linked to a problem are never counted again, so a re-run creates nothing.
+Hourly, set-based and idempotent: one query finds the groups by CI; for the business services, one
+query reads the window's incidents and the services' reach is walked down the CMDB graph a level at
+a time (one query per level, each CI once per service); each group gives one problem and one UPDATE
+that links its incidents; incidents linked to a problem are never counted again, so a re-run creates
+nothing.
 Thresholds: ITIL Settings > Problems (default 3 incidents within 7 days).
 """
 
@@ -15,6 +17,9 @@ from frappe.desk.doctype.notification_log.notification_log import enqueue_create
 from frappe.utils import add_days, cint, now_datetime
 
 SERVICE_DEPTH = 5
+# the biggest groups first, this many a run: a storm of recurring incidents gives the problem managers
+# the worst cases to look at now and the rest at the next runs, not thousands of problems at once
+MAX_PER_RUN = 50
 WINDOW = """i.opened_on >= %(since)s and ifnull(i.problem, '') = '' and ifnull(i.duplicate_of, '') = ''
 	and i.status != 'Cancelled' and ifnull(i.configuration_item, '') != ''"""
 
@@ -27,29 +32,20 @@ having count(*) >= %(least)s
 order by count(*) desc, i.configuration_item
 """
 
-BY_SERVICE = f"""
-with recursive up (origin, ci, depth) as (
-	select distinct i.configuration_item, i.configuration_item, 0
-	from `tabITIL Incident` i where {WINDOW}
-	union
-	select up.origin, r.parent, up.depth + 1
-	from up
-	join `tabITIL CI Relationship` r on r.target_ci = up.ci and r.parenttype = 'ITIL Configuration Item'
-	join `tabITIL CI Relationship Type` t on t.name = r.relationship_type and t.propagates_impact = 1
-	where up.depth < {SERVICE_DEPTH}
-),
-services as (
-	select distinct up.origin, up.ci as service
-	from up join `tabITIL Configuration Item` c on c.name = up.ci and c.ci_type = 'Business Service'
-	where up.depth > 0
-)
-select s.service, group_concat(i.name order by i.opened_on, i.name) as incidents
-from `tabITIL Incident` i join services s on s.origin = i.configuration_item
+IN_WINDOW = f"""
+select i.name, i.configuration_item as ci
+from `tabITIL Incident` i
 where {WINDOW}
-group by s.service
-having count(*) >= %(least)s and count(distinct i.configuration_item) >= 2
-order by count(*) desc, s.service
+order by i.opened_on, i.name
 """
+
+EDGES = """
+select r.parent, r.target_ci
+from `tabITIL CI Relationship` r
+join `tabITIL CI Relationship Type` t on t.name = r.relationship_type and t.propagates_impact = 1
+where r.parenttype = 'ITIL Configuration Item' and r.parent in %(nodes)s
+"""
+CHUNK = 5000
 
 
 def thresholds() -> tuple[int, int]:
@@ -60,16 +56,59 @@ def thresholds() -> tuple[int, int]:
 	)
 
 
-def run() -> list[str]:
+def groups(least: int, days: int) -> list[tuple[list[str], str | None, str | None]]:
+	"""(incidents, ci, service) of every group over the threshold, the biggest first: by CI (one
+	query), then by business service (the window's incidents, then the services' reach one level at a
+	time: a statement per level and 5,000 CIs)."""
+	params = {"since": add_days(now_datetime(), -days), "least": least}
+	by_ci = [(r.incidents.split(","), r.ci, None) for r in frappe.db.sql(BY_CI, params, as_dict=True)]
+	on_ci: dict[str, list[str]] = {}
+	for name, ci in frappe.db.sql(IN_WINDOW, params):
+		on_ci.setdefault(ci, []).append(name)
+	by_service = []
+	for service, cis in services_above(set(on_ci)).items():
+		incidents = [name for ci in sorted(cis) for name in on_ci[ci]]
+		if len(incidents) >= least and len(cis) >= 2:
+			by_service.append((incidents, None, service))
+	by_service.sort(key=lambda g: (-len(g[0]), g[2]))
+	return by_ci + by_service
+
+
+def services_above(cis: set[str]) -> dict[str, set[str]]:
+	"""Business service -> the CIs among `cis` it depends on, within SERVICE_DEPTH hops along the
+	relationships that propagate impact (walked down from the services, each CI once per service)."""
+	services = frappe.get_all(
+		"ITIL Configuration Item", filters={"ci_type": "Business Service"}, pluck="name"
+	)
+	reach = {s: {s} for s in services}
+	frontier = {s: {s} for s in services}
+	for _depth in range(SERVICE_DEPTH):
+		nodes = sorted(set().union(*frontier.values())) if frontier else []
+		if not nodes:
+			break
+		below: dict[str, list[str]] = {}
+		for start in range(0, len(nodes), CHUNK):
+			for parent, target in frappe.db.sql(EDGES, {"nodes": nodes[start : start + CHUNK]}):
+				below.setdefault(parent, []).append(target)
+		nxt = {}
+		for service, front in frontier.items():
+			new = {t for n in front for t in below.get(n, ())} - reach[service]
+			if new:
+				reach[service] |= new
+				nxt[service] = new
+		frontier = nxt
+	return {s: (r - {s}) & cis for s, r in reach.items() if (r - {s}) & cis}
+
+
+def run(limit: int = MAX_PER_RUN) -> list[str]:
 	"""Scheduler entry point; returns the candidate problems created."""
 	least, days = thresholds()
-	params = {"since": add_days(now_datetime(), -days), "least": least}
 	taken: set[str] = set()
 	created = []
-	for row in frappe.db.sql(BY_CI, params, as_dict=True):
-		created += _raise(row.incidents.split(","), least, taken, ci=row.ci)
-	for row in frappe.db.sql(BY_SERVICE, params, as_dict=True):
-		created += _raise(row.incidents.split(","), least, taken, service=row.service)
+	for incidents, ci, service in groups(least, days):
+		if len(created) >= limit:
+			break
+		created += _raise(incidents, least, taken, ci=ci, service=service)
 	if created:
 		_tell_problem_managers(created)
 	return created

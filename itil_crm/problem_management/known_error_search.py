@@ -19,6 +19,7 @@ KE = "ITIL Known Error"
 TERMS = "ITIL Known Error Term"
 CANDIDATES = 50
 TOO_COMMON = 0.25  # a term in more than a quarter of the known errors (of 100 or more) is not read
+POSTINGS_BUDGET = 5000  # postings read to find the candidates, rarest terms first
 
 
 # ------------------------------------------------------------------------------ the index
@@ -95,11 +96,22 @@ def suggestions(
 			)
 		)
 		idf = {t: rarity(total, n) for t, n in df.items()}
-		useful = [t for t, n in df.items() if not (total >= 100 and n > TOO_COMMON * total)]
-		if useful:
-			weight = " ".join(f"when %(t{i})s then %(w{i})s" for i in range(len(useful)))
-			params = {f"t{i}": t for i, t in enumerate(useful)}
-			params |= {f"w{i}": wanted[t] * idf[t] for i, t in enumerate(useful)}
+		useful = sorted(
+			(t for t, n in df.items() if not (total >= 100 and n > TOO_COMMON * total)),
+			key=lambda t: (df[t], t),
+		)
+		# the candidates come from the rarest terms, within a budget of postings (a known error that
+		# shares only common words does not rank anyway); every useful term counts in their score
+		seed, read = [], 0
+		for t in useful:
+			if seed and read + df[t] > POSTINGS_BUDGET:
+				break
+			seed.append(t)
+			read += df[t]
+		if seed:
+			weight = " ".join(f"when %(t{i})s then %(w{i})s" for i in range(len(seed)))
+			params = {f"t{i}": t for i, t in enumerate(seed)}
+			params |= {f"w{i}": wanted[t] * idf[t] for i, t in enumerate(seed)}
 			best = frappe.db.sql_list(
 				f"""select x.known_error from `tab{TERMS}` x
 				join `tabITIL Known Error` k on k.name = x.known_error and k.published = 1
@@ -108,7 +120,7 @@ def suggestions(
 				order by sum((case x.term {weight} else 0 end) * least(1, 0.5 + 0.5 * x.weight)) desc,
 					x.known_error
 				limit {CANDIDATES}""",
-				{**params, "terms": useful},
+				{**params, "terms": seed},
 			)
 			if best:
 				for ke, term, w in frappe.db.sql(

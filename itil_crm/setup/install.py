@@ -75,6 +75,10 @@ def ensure_indexes():
 		"ITIL Incident", ["source_type", "source_name"], constraint_name="unique_source_ticket"
 	)
 	duplicates.ensure_index()  # possible duplicates are found through these indexes
+	# known-error suggestions read the postings of a term (covering: no row lookups); the
+	# candidate-problem job reads the window of incidents without a problem
+	frappe.db.add_index("ITIL Known Error Term", ["term", "known_error", "weight"])
+	frappe.db.add_index("ITIL Incident", ["opened_on", "problem"])
 
 
 def ensure_roles():

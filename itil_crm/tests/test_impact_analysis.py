@@ -99,6 +99,17 @@ class TestImpactAnalysis(FrappeTestCase):
 		self.assertEqual(again, statements)
 		self.assertLessEqual(statements, 4)
 
+	def test_the_ci_form_connects_its_records(self):
+		from frappe.desk.notifications import get_open_count
+
+		incident = make_incident(configuration_item=self.db.name)
+		problem = make_problem(affected_cis=[{"configuration_item": self.db.name}])
+		counts = get_open_count("ITIL Configuration Item", self.db.name)["count"]
+		found = {c["name"]: c.get("count") or c.get("open_count") for c in counts["external_links_found"]}
+		self.assertGreaterEqual(found.get("ITIL Incident") or 0, 1, counts)
+		self.assertGreaterEqual(found.get("ITIL Problem") or 0, 1, counts)
+		self.assertTrue(incident.name and problem.name)
+
 	def test_a_relationship_to_a_retired_ci_is_refused_but_an_old_one_stays(self):
 		old = make_ci(ci_type="Server")
 		relate(self.app, "Hosted On", old)
