@@ -98,6 +98,19 @@ def graph(start, end, rng):
 	)
 
 
+def timed(fn, runs):
+	"""fn's last answer, its mean time and statements per call (after one warm-up call)."""
+	from bench_site import counting_queries
+
+	fn()
+	with counting_queries() as q:
+		t0 = time.perf_counter()
+		for _ in range(runs):
+			answer = fn()
+		each = (time.perf_counter() - t0) / runs
+	return answer, each, q["n"] / runs
+
+
 def bench_impact(sizes, rng, walks=50):
 	from bench_site import counting_queries
 
@@ -112,17 +125,12 @@ def bench_impact(sizes, rng, walks=50):
 			depth = 1
 			while depth < 10 and len(impact_analysis(probe, depth)["upstream"]) < 100:
 				depth += 1
-		impact_analysis(probe, depth)  # warm
-		with counting_queries() as q:
-			t0 = time.perf_counter()
-			for _ in range(walks):
-				result = impact_analysis(probe, depth)
-			each = (time.perf_counter() - t0) / walks
+		result, each, statements = timed(lambda: impact_analysis(probe, depth), walks)
 		base = base or each
 		print(
 			f"impact analysis, {size:,} CIs: depth {depth} reaches {len(result['upstream'])} upstream and "
 			f"{len(result['downstream'])} downstream CIs in {each * 1000:.2f} ms, "
-			f"{q['n'] / walks:.0f} statements; x{each / base:.2f} the first size"
+			f"{statements:.0f} statements; x{each / base:.2f} the first size"
 		)
 
 
@@ -152,15 +160,10 @@ def bench_suggestions(sizes, rng, lookups=100):
 			"imprimante bloque spool term17 code17",
 			"erreur queue serveur term4242 depuis ce matin",
 		)
-		suggestions(subject, description)
-		with counting_queries() as q:
-			t0 = time.perf_counter()
-			for _ in range(lookups):
-				found = suggestions(subject, description)
-			each = (time.perf_counter() - t0) / lookups
+		found, each, statements = timed(lambda: suggestions(subject, description), lookups)
 		base = base or each
 		print(
-			f"known-error suggestion, {size:,} known errors: {each * 1000:.2f} ms, {q['n'] / lookups:.0f} "
+			f"known-error suggestion, {size:,} known errors: {each * 1000:.2f} ms, {statements:.0f} "
 			f"statements, best {found[0]['score'] if found else '-'}; x{each / base:.2f} the first size"
 		)
 
@@ -191,9 +194,10 @@ def bench_candidates(n, rng):
 		rows,
 	)
 	least, days = candidates.thresholds()
-	t0 = time.perf_counter()
-	found = candidates.groups(least, days)
-	detect = time.perf_counter() - t0
+	with counting_queries() as g:
+		t0 = time.perf_counter()
+		found = candidates.groups(least, days)
+		detect = time.perf_counter() - t0
 	with counting_queries() as q:
 		t0 = time.perf_counter()
 		created = candidates.run()
@@ -204,7 +208,7 @@ def bench_candidates(n, rng):
 	second = time.perf_counter() - t0
 	print(
 		f"candidate problems, {n:,} incidents in the window: finding the {len(found):,} groups "
-		f"{detect:.2f} s (2 statements); a run {first:.2f} s, {q['n']} statements, {len(created)} candidates "
+		f"{detect:.2f} s ({g['n']} statements); a run {first:.2f} s, {q['n']} statements, {len(created)} candidates "
 		f"(the biggest groups; at most {candidates.MAX_PER_RUN} a run); the next run {second:.2f} s, "
 		f"{len(again)} more"
 	)

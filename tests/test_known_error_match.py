@@ -100,3 +100,10 @@ def test_sharing_more_never_scores_less(incident):
 	some = dict(list(incident.items())[:1])
 	assert score(incident, incident, idf, False)[0] >= score(incident, some, idf, False)[0]
 	assert score(incident, {}, idf, True)[0] == CI_BONUS
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**6))
+def test_rarity_is_never_negative_and_falls_as_a_term_spreads(total, n):
+	assert rarity(total, n) >= 0
+	if 0 < n < total:
+		assert rarity(total, n) >= rarity(total, n + 1)

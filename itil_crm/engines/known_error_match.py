@@ -41,7 +41,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def fold(text: str) -> str:
 	"""Lower case, accents removed: "Écran noir" -> "ecran noir"."""
-	decomposed = unicodedata.normalize("NFKD", text.casefold())
+	decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
 	return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -79,9 +79,9 @@ def query_terms(title: str | None, *texts: str | None) -> dict[str, float]:
 
 def rarity(known_errors: int, with_term: int) -> float:
 	"""Inverse document frequency: 0 for a term every known error has."""
-	if with_term <= 0 or known_errors <= 0:
+	if with_term <= 0 or known_errors <= 0 or with_term >= known_errors:
 		return 0.0
-	return math.log((1 + known_errors) / (1 + with_term)) + (1.0 if with_term < known_errors else 0.0)
+	return math.log((1 + known_errors) / (1 + with_term)) + 1.0
 
 
 @dataclass(frozen=True)

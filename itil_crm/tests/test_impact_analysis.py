@@ -105,7 +105,7 @@ class TestImpactAnalysis(FrappeTestCase):
 		incident = make_incident(configuration_item=self.db.name)
 		problem = make_problem(affected_cis=[{"configuration_item": self.db.name}])
 		counts = get_open_count("ITIL Configuration Item", self.db.name)["count"]
-		found = {c["name"]: c.get("count") or c.get("open_count") for c in counts["external_links_found"]}
+		found = {c["doctype"]: c.get("count") or 0 for c in counts["external_links_found"]}
 		self.assertGreaterEqual(found.get("ITIL Incident") or 0, 1, counts)
 		self.assertGreaterEqual(found.get("ITIL Problem") or 0, 1, counts)
 		self.assertTrue(incident.name and problem.name)
