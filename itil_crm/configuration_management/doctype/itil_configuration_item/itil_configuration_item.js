@@ -15,8 +15,11 @@ frappe.ui.form.on("ITIL Configuration Item", {
 		for (const [doctype, label] of [
 			["ITIL Incident", __("Incident")],
 			["ITIL Problem", __("Problem")],
+			["ITIL Known Error", __("Known Error")],
 			["ITIL Change", __("Change")],
+			["ITIL Go-Live", __("Go-Live")],
 		]) {
+			if (!frappe.model.can_create(doctype)) continue;
 			frm.add_custom_button(label, () => itil_crm_impact.new_record(frm, doctype), __("Create"));
 		}
 	},
