@@ -85,6 +85,37 @@ def walk(ci: str, depth: int = 3) -> dict[str, list[dict]]:
 	}
 
 
+RELATED = """
+with recursive walk (ci, direction, depth) as (
+	select c.name, d.direction, 0
+	from `tabITIL Configuration Item` c join (select 1 as direction union select 2) d
+	where c.name in %(cis)s
+	union
+	select r.parent, 1, w.depth + 1
+	from walk w
+	join `tabITIL CI Relationship` r on r.target_ci = w.ci and r.parenttype = 'ITIL Configuration Item'
+	join `tabITIL CI Relationship Type` t on t.name = r.relationship_type and t.propagates_impact = 1
+	where w.direction = 1 and w.depth < %(depth)s
+	union
+	select r.target_ci, 2, w.depth + 1
+	from walk w
+	join `tabITIL CI Relationship` r on r.parent = w.ci and r.parenttype = 'ITIL Configuration Item'
+	join `tabITIL CI Relationship Type` t on t.name = r.relationship_type and t.propagates_impact = 1
+	where w.direction = 2 and w.depth < %(depth)s
+)
+select distinct ci from walk
+"""
+
+
+def related(cis: list[str], depth: int) -> set[str]:
+	"""The CIs and everything related to them up and down to `depth`, in one statement."""
+	if not cis:
+		return set()
+	if depth <= 0:
+		return set(cis)
+	return set(frappe.db.sql_list(RELATED, {"cis": list(cis), "depth": depth})) | set(cis)
+
+
 def open_records(cis: list[str]) -> dict[str, list[dict]]:
 	out: dict[str, list[dict]] = {doctype: [] for doctype in OPEN}
 	if not cis:

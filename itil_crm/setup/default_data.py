@@ -33,6 +33,8 @@ SETTINGS = {
 	"default_service_calendar": "Business Hours",
 	"problem_candidate_min_incidents": 3,
 	"problem_candidate_window_days": 7,
+	"change_conflict_depth": 2,
+	"change_conflict_policy": "Flag",
 }
 
 # channel -> default urgency

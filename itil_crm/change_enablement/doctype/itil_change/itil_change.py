@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
+from itil_crm.change_enablement import conflicts
 from itil_crm.engines.lifecycle import CHANGE
 from itil_crm.lifecycle import enforce
 
@@ -47,6 +48,7 @@ class ITILChange(Document):
 		reason: DF.TextEditor | None
 		risk: DF.Literal["Low", "Medium", "High"]
 		risk_assessment: DF.TextEditor | None
+		schedule_conflicts: DF.SmallText | None
 		status: DF.Literal[
 			"Draft",
 			"Assessment",
@@ -73,6 +75,7 @@ class ITILChange(Document):
 			frappe.throw(_("Planned end must be after planned start."), frappe.ValidationError)
 		if self.status == "Scheduled" and not (self.planned_start and self.planned_end):
 			frappe.throw(_("Set the planned window before scheduling the change."), frappe.ValidationError)
+		conflicts.check(self)
 		if previous == self.status:
 			return
 		if self.status in ("Authorized", "Rejected"):

@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import get_datetime
 
 from itil_crm.engines.priority_matrix import MatrixError, validate_matrix
 from itil_crm.engines.thresholds import ThresholdError, parse_thresholds
@@ -18,6 +19,9 @@ class ITILSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from itil_crm.change_enablement.doctype.itil_change_freeze_window.itil_change_freeze_window import (
+			ITILChangeFreezeWindow,
+		)
 		from itil_crm.incident_management.doctype.itil_priority_matrix_entry.itil_priority_matrix_entry import (
 			ITILPriorityMatrixEntry,
 		)
@@ -26,6 +30,9 @@ class ITILSettings(Document):
 			ITILTicketPriorityMap,
 		)
 
+		change_conflict_depth: DF.Int
+		change_conflict_policy: DF.Literal["Flag", "Block"]
+		change_freeze_windows: DF.Table[ITILChangeFreezeWindow]
 		critical_ci_impact: DF.Link | None
 		default_impact: DF.Link | None
 		default_service_calendar: DF.Link | None
@@ -56,6 +63,15 @@ class ITILSettings(Document):
 		except (MatrixError, ThresholdError) as e:
 			frappe.throw(_(str(e)), frappe.ValidationError, title=_("Invalid ITIL Settings"))
 		self.validate_tickets()
+		self.validate_freeze_windows()
+
+	def validate_freeze_windows(self):
+		for row in self.change_freeze_windows:
+			if get_datetime(row.freeze_end) <= get_datetime(row.freeze_start):
+				frappe.throw(
+					_("Freeze window {0} ({1}): it must end after it starts.").format(row.idx, row.reason),
+					frappe.ValidationError,
+				)
 
 	def validate_tickets(self):
 		from itil_crm.integrations.apps import is_installed

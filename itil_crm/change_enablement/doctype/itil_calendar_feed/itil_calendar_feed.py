@@ -1,0 +1,20 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ITILCalendarFeed(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		token_hash: DF.Data
+		user: DF.Link
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,24 @@
+# Copyright (c) 2026, itil_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ITILChangeFreezeWindow(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		freeze_end: DF.Datetime
+		freeze_start: DF.Datetime
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		reason: DF.Data
+	# end: auto-generated types
+
+	pass
