@@ -35,6 +35,7 @@ SETTINGS = {
 	"problem_candidate_window_days": 7,
 	"change_conflict_depth": 2,
 	"change_conflict_policy": "Flag",
+	"change_review_days": 7,
 }
 
 # channel -> default urgency

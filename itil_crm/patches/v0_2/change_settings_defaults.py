@@ -6,6 +6,7 @@ import frappe
 DEFAULTS = {
 	"change_conflict_policy": "Flag",
 	"change_conflict_depth": 2,
+	"change_review_days": 7,
 	"problem_candidate_min_incidents": 3,
 	"problem_candidate_window_days": 7,
 }

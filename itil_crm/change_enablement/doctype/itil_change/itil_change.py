@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
-from itil_crm.change_enablement import conflicts
+from itil_crm.change_enablement import conflicts, review
 from itil_crm.engines.lifecycle import CHANGE
 from itil_crm.lifecycle import enforce
 
@@ -39,6 +39,7 @@ class ITILChange(Document):
 		change_type: DF.Literal["Normal", "Standard", "Emergency"]
 		implementation_plan: DF.TextEditor | None
 		incident: DF.Link | None
+		incidents_after_change: DF.SmallText | None
 		known_errors: DF.Table[ITILChangeKnownError]
 		naming_series: DF.Literal["CHG-.YYYY.-"]
 		planned_end: DF.Datetime | None
@@ -46,6 +47,7 @@ class ITILChange(Document):
 		post_implementation_review: DF.TextEditor | None
 		problems: DF.Table[ITILChangeProblem]
 		reason: DF.TextEditor | None
+		review_outcome: DF.Literal["", "Successful", "Failed", "Backed Out"]
 		risk: DF.Literal["Low", "Medium", "High"]
 		risk_assessment: DF.TextEditor | None
 		schedule_conflicts: DF.SmallText | None
@@ -88,3 +90,7 @@ class ITILChange(Document):
 			self.actual_start = now_datetime()
 		if self.status in ("Review", "Backed Out") and previous == "Implementing":
 			self.actual_end = now_datetime()
+		review.on_status(self, previous)
+
+	def on_update(self):
+		review.move_fixed_on(self)

@@ -31,7 +31,11 @@ class TestITILChange(FrappeTestCase):
 		move(change, "Authorized", "Scheduled", "Implementing")
 		self.assertEqual(change.cab_decision, "Approved")
 		self.assertTrue(change.actual_start)
-		move(change, "Review", "Closed")
+		move(change, "Review")
+		change.status = "Closed"
+		self.assertRaises(frappe.ValidationError, change.save)  # the review's outcome first
+		change.reload()
+		move(change, "Closed", Closed={"review_outcome": "Successful"})
 		self.assertTrue(change.actual_end)
 
 	def test_scheduling_needs_a_window(self):
@@ -65,7 +69,64 @@ class TestITILChange(FrappeTestCase):
 		start = now_datetime()
 		change = make_change(planned_start=start, planned_end=add_to_date(start, hours=1))
 		move(
-			change, "Assessment", "Authorized", "Scheduled", "Implementing", "Backed Out", "Review", "Closed"
+			change,
+			"Assessment",
+			"Authorized",
+			"Scheduled",
+			"Implementing",
+			"Backed Out",
+			"Review",
+			"Closed",
+			Closed={"review_outcome": "Backed Out"},
 		)
 		change.status = "Implementing"
 		self.assertRaises(frappe.ValidationError, change.save)
+
+
+class TestPostImplementationReview(FrappeTestCase):
+	def test_incidents_after_the_change_are_listed_and_a_success_moves_fixes_on(self):
+		from itil_crm.tests.utils import make_ci, make_incident
+
+		ci = make_ci()
+		known_error = make_known_error()
+		problem = move(make_problem(), "Under Investigation")
+		documented = move(
+			make_problem(),
+			"Under Investigation",
+			"Known Error",
+			**{"Known Error": {"known_error": known_error.name}},
+		)
+		start = now_datetime()
+		change = make_change(
+			planned_start=start,
+			planned_end=add_to_date(start, hours=1),
+			affected_cis=[{"configuration_item": ci.name}],
+			problems=[{"problem": problem.name}],
+			known_errors=[{"known_error": known_error.name}],
+		)
+		move(change, "Assessment", "Authorized", "Scheduled", "Implementing")
+		after = make_incident(configuration_item=ci.name)
+		unrelated = make_incident()
+		move(change, "Review")
+		self.assertIn(after.name, change.incidents_after_change)
+		self.assertNotIn(unrelated.name, change.incidents_after_change)
+		move(
+			change,
+			"Closed",
+			Closed={"review_outcome": "Successful", "post_implementation_review": "Went well"},
+		)
+		self.assertEqual(
+			frappe.db.get_value("ITIL Known Error", known_error.name, "permanent_fix_status"), "Fixed"
+		)
+		self.assertEqual(frappe.db.get_value("ITIL Problem", problem.name, "status"), "Resolved")
+		self.assertEqual(frappe.db.get_value("ITIL Problem", documented.name, "status"), "Resolved")
+
+	def test_a_failed_change_moves_nothing_on(self):
+		problem = move(make_problem(), "Under Investigation")
+		start = now_datetime()
+		change = make_change(
+			planned_start=start, planned_end=add_to_date(start, hours=1), problems=[{"problem": problem.name}]
+		)
+		move(change, "Assessment", "Authorized", "Scheduled", "Implementing", "Review")
+		move(change, "Closed", Closed={"review_outcome": "Failed"})
+		self.assertEqual(frappe.db.get_value("ITIL Problem", problem.name, "status"), "Under Investigation")

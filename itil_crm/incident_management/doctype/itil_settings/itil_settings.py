@@ -33,6 +33,7 @@ class ITILSettings(Document):
 		change_conflict_depth: DF.Int
 		change_conflict_policy: DF.Literal["Flag", "Block"]
 		change_freeze_windows: DF.Table[ITILChangeFreezeWindow]
+		change_review_days: DF.Int
 		critical_ci_impact: DF.Link | None
 		default_impact: DF.Link | None
 		default_service_calendar: DF.Link | None
