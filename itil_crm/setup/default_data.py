@@ -36,7 +36,18 @@ SETTINGS = {
 	"change_conflict_depth": 2,
 	"change_conflict_policy": "Flag",
 	"change_review_days": 7,
+	"cab_quorum": 2,
+	"ecab_quorum": 1,
 }
+
+# the risk assessment of a change: question, weight (ITIL Settings > Changes; editable)
+CHANGE_RISK_QUESTIONS = [
+	("Does the change touch a production service?", 3),
+	("Is there no tested backout plan?", 3),
+	("Will users see an outage or a degradation?", 2),
+	("Has a change like this one failed before?", 2),
+	("Does it touch several CIs or a third party's system?", 1),
+]
 
 # channel -> default urgency
 CHANNELS = [

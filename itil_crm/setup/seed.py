@@ -98,6 +98,10 @@ def seed_settings():
 		for (impact, urgency), priority in D.PRIORITY_MATRIX.items():
 			settings.append("priority_matrix", {"impact": impact, "urgency": urgency, "priority": priority})
 		changed = True
+	if not settings.get("change_risk_questions"):
+		for question, weight in D.CHANGE_RISK_QUESTIONS:
+			settings.append("change_risk_questions", {"question": question, "weight": weight})
+		changed = True
 	for fieldname, value in D.SETTINGS.items():
 		if not settings.get(fieldname):
 			settings.set(fieldname, value)

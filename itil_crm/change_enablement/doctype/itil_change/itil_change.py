@@ -6,9 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
-from itil_crm.change_enablement import conflicts, review
+from itil_crm.change_enablement import authority, conflicts, review
 from itil_crm.engines.lifecycle import CHANGE
-from itil_crm.lifecycle import enforce
+from itil_crm.lifecycle import enforce, previous_value
 
 
 class ITILChange(Document):
@@ -20,11 +20,15 @@ class ITILChange(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from itil_crm.change_enablement.doctype.itil_cab_vote.itil_cab_vote import ITILCABVote
 		from itil_crm.change_enablement.doctype.itil_change_known_error.itil_change_known_error import (
 			ITILChangeKnownError,
 		)
 		from itil_crm.change_enablement.doctype.itil_change_problem.itil_change_problem import (
 			ITILChangeProblem,
+		)
+		from itil_crm.change_enablement.doctype.itil_change_risk_answer.itil_change_risk_answer import (
+			ITILChangeRiskAnswer,
 		)
 		from itil_crm.configuration_management.doctype.itil_affected_ci.itil_affected_ci import ITILAffectedCI
 
@@ -35,6 +39,7 @@ class ITILChange(Document):
 		cab_decision: DF.Literal["", "Pending", "Approved", "Rejected"]
 		cab_decision_on: DF.Datetime | None
 		cab_notes: DF.SmallText | None
+		cab_votes: DF.Table[ITILCABVote]
 		change_authority: DF.Link | None
 		change_type: DF.Literal["Normal", "Standard", "Emergency"]
 		implementation_plan: DF.TextEditor | None
@@ -47,9 +52,13 @@ class ITILChange(Document):
 		post_implementation_review: DF.TextEditor | None
 		problems: DF.Table[ITILChangeProblem]
 		reason: DF.TextEditor | None
+		required_authority: DF.Data | None
+		retrospective_review: DF.TextEditor | None
 		review_outcome: DF.Literal["", "Successful", "Failed", "Backed Out"]
 		risk: DF.Literal["Low", "Medium", "High"]
+		risk_answers: DF.Table[ITILChangeRiskAnswer]
 		risk_assessment: DF.TextEditor | None
+		risk_score: DF.Percent
 		schedule_conflicts: DF.SmallText | None
 		status: DF.Literal[
 			"Draft",
@@ -68,7 +77,12 @@ class ITILChange(Document):
 	# end: auto-generated types
 
 	def validate(self):
-		previous = enforce(self, CHANGE)
+		kind = authority.assess(self)
+		previous = previous_value(self)
+		authority.check_move(self, previous, kind)
+		if not self.flags.pre_authorised:
+			previous = enforce(self, CHANGE)
+		authority.check_close(self, previous)
 		if (
 			self.planned_start
 			and self.planned_end

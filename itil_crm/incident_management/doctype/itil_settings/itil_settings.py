@@ -22,6 +22,9 @@ class ITILSettings(Document):
 		from itil_crm.change_enablement.doctype.itil_change_freeze_window.itil_change_freeze_window import (
 			ITILChangeFreezeWindow,
 		)
+		from itil_crm.change_enablement.doctype.itil_change_risk_question.itil_change_risk_question import (
+			ITILChangeRiskQuestion,
+		)
 		from itil_crm.incident_management.doctype.itil_priority_matrix_entry.itil_priority_matrix_entry import (
 			ITILPriorityMatrixEntry,
 		)
@@ -30,10 +33,12 @@ class ITILSettings(Document):
 			ITILTicketPriorityMap,
 		)
 
+		cab_quorum: DF.Int
 		change_conflict_depth: DF.Int
 		change_conflict_policy: DF.Literal["Flag", "Block"]
 		change_freeze_windows: DF.Table[ITILChangeFreezeWindow]
 		change_review_days: DF.Int
+		change_risk_questions: DF.Table[ITILChangeRiskQuestion]
 		critical_ci_impact: DF.Link | None
 		default_impact: DF.Link | None
 		default_service_calendar: DF.Link | None
@@ -41,6 +46,7 @@ class ITILSettings(Document):
 		default_warning_thresholds: DF.Data | None
 		duplicate_ci_window_minutes: DF.Int
 		duplicate_window_hours: DF.Int
+		ecab_quorum: DF.Int
 		key_customer_impact: DF.Link | None
 		portal_role_by_hand: DF.Check
 		priority_matrix: DF.Table[ITILPriorityMatrixEntry]
