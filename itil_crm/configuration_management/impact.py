@@ -24,12 +24,12 @@ OPEN = {
 	"ITIL Change": ("Draft", "Assessment", "Authorized", "Scheduled", "Implementing", "Review"),
 }
 
-WALK = """
+CTE = """
 with recursive walk (ci, direction, depth, via, relationship) as (
 	-- the anchor's columns come from the tables, so later rows keep their type and collation
 	select c.name, d.direction, 0, nullif(c.name, c.name), nullif(c.name, c.name)
 	from `tabITIL Configuration Item` c join (select 1 as direction union select 2) d
-	where c.name = %(ci)s
+	where c.name in %(cis)s
 	union
 	select r.parent, 1, w.depth + 1, w.ci, r.relationship_type
 	from walk w
@@ -43,12 +43,20 @@ with recursive walk (ci, direction, depth, via, relationship) as (
 	join `tabITIL CI Relationship Type` t on t.name = r.relationship_type and t.propagates_impact = 1
 	where w.direction = 2 and w.depth < %(depth)s
 )
+"""
+
+WALK = (
+	CTE
+	+ """
 select w.ci, w.direction, w.depth, w.via, w.relationship, c.ci_name, c.ci_type, c.environment,
 	c.criticality, c.lifecycle_status
 from walk w join `tabITIL Configuration Item` c on c.name = w.ci
 where w.depth > 0
 order by w.direction, w.depth, w.ci, w.via
 """
+)
+
+RELATED = CTE + "select distinct ci from walk"
 
 RECORDS = """
 select 'ITIL Incident' as doctype, i.name, i.subject as title, i.status, i.priority,
@@ -74,7 +82,7 @@ def walk(ci: str, depth: int = 3) -> dict[str, list[dict]]:
 	"""Each CI reached, once per direction, at its shortest distance, with the CI it was reached from
 	(for a tree) and the relationship that carried the impact."""
 	seen: dict[tuple[str, str], dict] = {}
-	for row in frappe.db.sql(WALK, {"ci": ci, "depth": depth}, as_dict=True):
+	for row in frappe.db.sql(WALK, {"cis": [ci], "depth": depth}, as_dict=True):
 		key = (row.direction, row.ci)
 		if key not in seen and row.ci != ci:  # the first row is the shortest (ordered by depth)
 			row.is_business_service = row.ci_type == BUSINESS_SERVICE
@@ -83,28 +91,6 @@ def walk(ci: str, depth: int = 3) -> dict[str, list[dict]]:
 		"upstream": [r for (d, _c), r in seen.items() if d == UP],
 		"downstream": [r for (d, _c), r in seen.items() if d == DOWN],
 	}
-
-
-RELATED = """
-with recursive walk (ci, direction, depth) as (
-	select c.name, d.direction, 0
-	from `tabITIL Configuration Item` c join (select 1 as direction union select 2) d
-	where c.name in %(cis)s
-	union
-	select r.parent, 1, w.depth + 1
-	from walk w
-	join `tabITIL CI Relationship` r on r.target_ci = w.ci and r.parenttype = 'ITIL Configuration Item'
-	join `tabITIL CI Relationship Type` t on t.name = r.relationship_type and t.propagates_impact = 1
-	where w.direction = 1 and w.depth < %(depth)s
-	union
-	select r.target_ci, 2, w.depth + 1
-	from walk w
-	join `tabITIL CI Relationship` r on r.parent = w.ci and r.parenttype = 'ITIL Configuration Item'
-	join `tabITIL CI Relationship Type` t on t.name = r.relationship_type and t.propagates_impact = 1
-	where w.direction = 2 and w.depth < %(depth)s
-)
-select distinct ci from walk
-"""
 
 
 def related(cis: list[str], depth: int) -> set[str]:
