@@ -57,6 +57,14 @@ class TicketBridgeCase(FrappeTestCase):
 		if self.app not in frappe.get_installed_apps():
 			self.skipTest(f"needs {self.app}")
 
+	def customer_contact(self, customer_doctype, name, domain):
+		"""A new customer of that doctype and its contact: (customer, email, contact)."""
+		customer = frappe.get_doc(
+			{"doctype": customer_doctype, "customer_name": f"{name} {random_string(5)}"}
+		).insert()
+		email = f"caller.{random_string(6).lower()}@{domain}"
+		return customer, email, self.contact(email, customer_doctype, customer.name)
+
 	def contact(self, email, customer_doctype=None, customer=None):
 		links = [{"link_doctype": customer_doctype, "link_name": customer}] if customer else []
 		return frappe.get_doc(
@@ -138,11 +146,7 @@ class TestHelpdeskTickets(TicketBridgeCase):
 
 	def test_a_customer_ticket_becomes_an_incident_and_follows_it(self):
 		set_intake("HD Ticket")
-		customer = frappe.get_doc(
-			{"doctype": "HD Customer", "customer_name": f"_Test HD {random_string(5)}"}
-		).insert()
-		email = f"jane.{random_string(6).lower()}@fabrikam.example"
-		contact = self.contact(email, "HD Customer", customer.name)
+		customer, email, contact = self.customer_contact("HD Customer", "_Test HD", "fabrikam.example")
 		ticket = self.ticket(raised_by=email)
 		incident = self.incident_of(ticket)
 		self.assertEqual(incident.subject, ticket.subject)
@@ -305,11 +309,9 @@ class TestERPNextIssues(TicketBridgeCase):
 
 	def test_an_issue_becomes_an_incident_and_follows_it(self):
 		set_intake("Issue")
-		customer = frappe.get_doc(
-			{"doctype": "Customer", "customer_name": f"_Test Issue Customer {random_string(5)}"}
-		).insert()
-		email = f"it.{random_string(6).lower()}@contoso.example"
-		contact = self.contact(email, "Customer", customer.name)
+		customer, email, contact = self.customer_contact(
+			"Customer", "_Test Issue Customer", "contoso.example"
+		)
 		issue = frappe.get_doc(
 			{"doctype": "Issue", "subject": f"_Test invoices {random_string(5)}", "raised_by": email,
 			 "issue_type": "Incident", "description": "Invoices do not print", "customer": customer.name}
