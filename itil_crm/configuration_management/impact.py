@@ -14,12 +14,14 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from itil_crm.service_level.incident_clock import OPEN_STATUSES
+
 CI = "ITIL Configuration Item"
 MAX_DEPTH = 10
 BUSINESS_SERVICE = "Business Service"
 UP, DOWN = 1, 2  # what depends on the CI; what it depends on
 OPEN = {
-	"ITIL Incident": ("New", "Assigned", "In Progress", "On Hold"),
+	"ITIL Incident": OPEN_STATUSES,
 	"ITIL Problem": ("New", "Under Investigation", "Known Error"),
 	"ITIL Change": ("Draft", "Assessment", "Authorized", "Scheduled", "Implementing", "Review"),
 }

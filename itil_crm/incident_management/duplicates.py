@@ -86,15 +86,16 @@ def find(doc) -> list[tuple[str, float]]:
 	return ranked(doc.subject, candidates(doc))
 
 
+def listed(found: list[tuple[str, float]]) -> str:
+	"""What is stored on the incident: the five best, "INC-1 (82)" a line."""
+	return "\n".join(f"{name} ({value:g})" for name, value in found[:5])
+
+
 def note_possible_duplicates(doc, method=None) -> None:
-	"""After insert: store what looks like the same incident, best first ("INC-1 (82)" a line)."""
+	"""After insert: store what looks like the same incident, best first."""
 	found = find(doc)
 	if found:
-		doc.db_set(
-			"possible_duplicates",
-			"\n".join(f"{name} ({value:g})" for name, value in found[:5]),
-			update_modified=False,
-		)
+		doc.db_set("possible_duplicates", listed(found), update_modified=False)
 
 
 WHAT_MATCHES = ("subject", "caller", "customer_type", "customer", "configuration_item")
@@ -108,8 +109,7 @@ def refresh_possible_duplicates(doc, method=None) -> None:
 		return
 	if all(str(before.get(f) or "") == str(doc.get(f) or "") for f in WHAT_MATCHES):
 		return
-	found = find(doc)
-	text = "\n".join(f"{name} ({value:g})" for name, value in found[:5])
+	text = listed(find(doc))
 	if (doc.possible_duplicates or "") != text:
 		doc.db_set("possible_duplicates", text, update_modified=False)
 

@@ -16,8 +16,6 @@ from frappe.desk.doctype.notification_log.notification_log import enqueue_create
 
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
-OPEN_PROBLEM = ("New", "Under Investigation", "Known Error")
-
 
 def _moved(doc, field: str) -> bool:
 	before = doc.get_doc_before_save()

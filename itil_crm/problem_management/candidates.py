@@ -1,10 +1,10 @@
 """Problem candidates (R6): incidents that keep coming back on the same configuration item, or on CIs
 of the same business service, become one candidate problem, and the problem managers are told.
 
-Hourly, set-based and idempotent: one query finds the groups by CI; for the business services, one
-query reads the window's incidents and the services' reach is walked down the CMDB graph a level at
-a time (one query per level, each CI once per service); each group gives one problem and one UPDATE
-that links its incidents; incidents linked to a problem are never counted again, so a re-run creates
+Hourly, set-based and idempotent: one query reads the window's incidents, which gives the groups by
+CI; for the business services, their reach is walked down the CMDB graph a level at a time (one query
+per level, each CI once per service); each group gives one problem and one UPDATE that links its
+incidents; incidents linked to a problem are never counted again, so a re-run creates
 nothing.
 Thresholds: ITIL Settings > Problems (default 3 incidents within 7 days).
 """
@@ -22,15 +22,6 @@ SERVICE_DEPTH = 5
 MAX_PER_RUN = 50
 WINDOW = """i.opened_on >= %(since)s and ifnull(i.problem, '') = '' and ifnull(i.duplicate_of, '') = ''
 	and i.status != 'Cancelled' and ifnull(i.configuration_item, '') != ''"""
-
-BY_CI = f"""
-select i.configuration_item as ci, group_concat(i.name order by i.opened_on, i.name) as incidents
-from `tabITIL Incident` i
-where {WINDOW}
-group by i.configuration_item
-having count(*) >= %(least)s
-order by count(*) desc, i.configuration_item
-"""
 
 IN_WINDOW = f"""
 select i.name, i.configuration_item as ci
@@ -57,14 +48,16 @@ def thresholds() -> tuple[int, int]:
 
 
 def groups(least: int, days: int) -> list[tuple[list[str], str | None, str | None]]:
-	"""(incidents, ci, service) of every group over the threshold, the biggest first: by CI (one
-	query), then by business service (the window's incidents, then the services' reach one level at a
-	time: a statement per level and 5,000 CIs)."""
-	params = {"since": add_days(now_datetime(), -days), "least": least}
-	by_ci = [(r.incidents.split(","), r.ci, None) for r in frappe.db.sql(BY_CI, params, as_dict=True)]
+	"""(incidents, ci, service) of every group over the threshold, the biggest first: by CI, then by
+	business service. One query reads the window's incidents; the services' reach is walked one level
+	at a time (a statement per level and 5,000 CIs)."""
 	on_ci: dict[str, list[str]] = {}
-	for name, ci in frappe.db.sql(IN_WINDOW, params):
+	for name, ci in frappe.db.sql(IN_WINDOW, {"since": add_days(now_datetime(), -days)}):
 		on_ci.setdefault(ci, []).append(name)
+	by_ci = sorted(
+		((names, ci, None) for ci, names in on_ci.items() if len(names) >= least),
+		key=lambda g: (-len(g[0]), g[1]),
+	)
 	by_service = []
 	for service, cis in services_above(set(on_ci)).items():
 		incidents = [name for ci in sorted(cis) for name in on_ci[ci]]

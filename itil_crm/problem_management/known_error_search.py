@@ -85,50 +85,7 @@ def suggestions(
 		if configuration_item
 		else set()
 	)
-	postings: dict[str, dict[str, float]] = {}
-	idf: dict[str, float] = {}
-	if wanted:
-		total = frappe.db.count(KE)  # rarity among all known errors, as the postings count them all
-		df = dict(
-			frappe.db.sql(
-				f"""select term, count(*) from `tab{TERMS}` where term in %(terms)s group by term""",
-				{"terms": list(wanted)},
-			)
-		)
-		idf = {t: rarity(total, n) for t, n in df.items()}
-		useful = sorted(
-			(t for t, n in df.items() if not (total >= 100 and n > TOO_COMMON * total)),
-			key=lambda t: (df[t], t),
-		)
-		# the candidates come from the rarest terms, within a budget of postings (a known error that
-		# shares only common words does not rank anyway); every useful term counts in their score
-		seed, read = [], 0
-		for t in useful:
-			if seed and read + df[t] > POSTINGS_BUDGET:
-				break
-			seed.append(t)
-			read += df[t]
-		if seed:
-			weight = " ".join(f"when %(t{i})s then %(w{i})s" for i in range(len(seed)))
-			params = {f"t{i}": t for i, t in enumerate(seed)}
-			params |= {f"w{i}": wanted[t] * idf[t] for i, t in enumerate(seed)}
-			best = frappe.db.sql_list(
-				f"""select x.known_error from `tab{TERMS}` x
-				join `tabITIL Known Error` k on k.name = x.known_error and k.published = 1
-				where x.term in %(terms)s
-				group by x.known_error
-				order by sum((case x.term {weight} else 0 end) * least(1, 0.5 + 0.5 * x.weight)) desc,
-					x.known_error
-				limit {CANDIDATES}""",
-				{**params, "terms": seed},
-			)
-			if best:
-				for ke, term, w in frappe.db.sql(
-					f"""select known_error, term, weight from `tab{TERMS}`
-					where known_error in %(kes)s and term in %(terms)s""",
-					{"kes": best, "terms": useful},
-				):
-					postings.setdefault(ke, {})[term] = w
+	postings, idf = _postings(wanted)
 	ranked = rank(wanted, postings, idf, ci_matches, limit=max(1, min(cint(limit) or 5, 20)))
 	if not ranked:
 		return []
@@ -151,6 +108,58 @@ def suggestions(
 		for s in ranked
 		if s.known_error in details
 	]
+
+
+def _postings(wanted: dict[str, float]) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+	"""The best candidates' postings of the incident's terms ({known error: {term: weight}}), and each
+	term's rarity. Three statements: the rarity, the best 50 (from the rarest terms, within a budget
+	of postings), their postings of every useful term."""
+	if not wanted:
+		return {}, {}
+	total = frappe.db.count(KE)  # rarity among all known errors, as the postings count them all
+	df = dict(
+		frappe.db.sql(
+			f"""select term, count(*) from `tab{TERMS}` where term in %(terms)s group by term""",
+			{"terms": list(wanted)},
+		)
+	)
+	idf = {t: rarity(total, n) for t, n in df.items()}
+	useful = sorted(
+		(t for t, n in df.items() if not (total >= 100 and n > TOO_COMMON * total)),
+		key=lambda t: (df[t], t),
+	)
+	# the candidates come from the rarest terms, within a budget of postings (a known error that
+	# shares only common words does not rank anyway); every useful term counts in their score
+	seed, read = [], 0
+	for t in useful:
+		if seed and read + df[t] > POSTINGS_BUDGET:
+			break
+		seed.append(t)
+		read += df[t]
+	if not seed:
+		return {}, idf
+	weight = " ".join(f"when %(t{i})s then %(w{i})s" for i in range(len(seed)))
+	params = {f"t{i}": t for i, t in enumerate(seed)}
+	params |= {f"w{i}": wanted[t] * idf[t] for i, t in enumerate(seed)}
+	best = frappe.db.sql_list(
+		f"""select x.known_error from `tab{TERMS}` x
+		join `tabITIL Known Error` k on k.name = x.known_error and k.published = 1
+		where x.term in %(terms)s
+		group by x.known_error
+		order by sum((case x.term {weight} else 0 end) * least(1, 0.5 + 0.5 * x.weight)) desc,
+			x.known_error
+		limit {CANDIDATES}""",
+		{**params, "terms": seed},
+	)
+	postings: dict[str, dict[str, float]] = {}
+	if best:
+		for ke, term, w in frappe.db.sql(
+			f"""select known_error, term, weight from `tab{TERMS}`
+			where known_error in %(kes)s and term in %(terms)s""",
+			{"kes": best, "terms": useful},
+		):
+			postings.setdefault(ke, {})[term] = w
+	return postings, idf
 
 
 @frappe.whitelist()

@@ -22,8 +22,9 @@ from frappe.utils.html_utils import sanitize_html
 
 from itil_crm.engines.customer_promises import Promise, distance, promises
 from itil_crm.service_desk.callers import contact_for, email_of
-from itil_crm.service_desk.customer_portal import DOCTYPE, PORTAL_ROLE, restricted, scope
+from itil_crm.service_desk.customer_portal import DOCTYPE, PORTAL_ROLE, Scope, scope
 from itil_crm.service_desk.ticket_bridge import bridged
+from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
 MAX_SUBJECT = 140
 MAX_TEXT = 20_000
@@ -53,7 +54,7 @@ def require_login(path: str) -> None:
 
 def incident_list(status: str = "open", start: int = 0) -> list[dict]:
 	"""The session user's incidents, newest first, through the permission rules (never around them)."""
-	filters = {"status": ["not in", ["Resolved", "Closed", "Cancelled"]]} if status == "open" else {}
+	filters = {"status": ["in", OPEN_STATUSES]} if status == "open" else {}
 	rows = frappe.get_list(
 		DOCTYPE,
 		fields=LIST_FIELDS,
@@ -309,12 +310,11 @@ def _attach(files, incident: str) -> list[str]:
 	return names
 
 
-def _caller() -> str:
+def _caller(s: Scope) -> str:
 	"""The session user's contact (created, linked to the user, when they have none)."""
 	user = frappe.session.user
-	found = scope(user).contacts
-	if found:
-		return found[0]
+	if s.contacts:
+		return s.contacts[0]
 	email = email_of(frappe.db.get_value("User", user, "email") or user)
 	if not email:
 		frappe.throw(_("Your account has no email address: the service desk could not answer you."))
@@ -355,7 +355,7 @@ def raise_incident(subject=None, description=None, service=None, customer=None) 
 		{
 			"subject": subject,
 			"description": _as_html(description),
-			"caller": _caller(),
+			"caller": _caller(s),
 			"caller_email": email_of(frappe.db.get_value("User", frappe.session.user, "email")),
 			"channel": "Portal" if frappe.db.exists("ITIL Channel", "Portal") else None,
 			"configuration_item": ci,
@@ -414,7 +414,3 @@ def reply(incident=None, message=None) -> str:
 	)
 	communication.insert(ignore_permissions=True)
 	return communication.name
-
-
-def is_portal_customer() -> bool:
-	return restricted()
