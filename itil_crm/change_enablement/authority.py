@@ -32,7 +32,8 @@ def assess(change) -> str:
 			change.append("risk_answers", {"question": q.question, "weight": q.weight, "answer": 0})
 	score, level = risk_level([(r.weight or 0, bool(r.answer)) for r in change.get("risk_answers") or []])
 	change.risk_score = score
-	if level and any(r.answer for r in change.risk_answers):  # assessed: the answers set the risk
+	# assessed: the answers set the risk (a standard change takes its template's)
+	if level and change.change_type != "Standard" and any(r.answer for r in change.risk_answers):
 		change.risk = level
 	kind = authority(change.change_type, change.risk)
 	change.required_authority = LABELS[kind]

@@ -54,10 +54,43 @@ class TestChangeAuthority(FrappeTestCase):
 			doc.save()
 			return doc
 
-	def test_a_standard_change_is_pre_authorised(self):
-		change = new_change(self.engineer, change_type="Standard")
+	def test_a_standard_change_is_pre_authorised_by_its_template(self):
+		with _as(self.manager):
+			template = frappe.get_doc(
+				{
+					"doctype": "ITIL Standard Change Template",
+					"template_name": f"_Test restart {random_string(5)}",
+					"risk": "Low",
+					"max_duration_hours": 1,
+					"implementation_plan": "Restart the application server",
+					"backout_plan": "Start the previous release",
+				}
+			).insert()
+		self.assertEqual(template.approved_by, self.manager)
+		with _as(self.engineer):  # only change managers write templates
+			self.assertRaises(frappe.PermissionError, template.save)
+		# no template: refused
+		self.assertRaises(frappe.ValidationError, new_change, self.engineer, change_type="Standard")
+		change = new_change(
+			self.engineer, change_type="Standard", standard_template=template.name, risk="High"
+		)
 		self.assertEqual(change.required_authority, "Pre-authorised (standard change)")
+		self.assertEqual((change.risk, change.backout_plan), ("Low", "Start the previous release"))
+		# the window may not exceed the template's
+		change.update({"planned_start": "2027-01-05 22:00:00", "planned_end": "2027-01-06 01:00:00"})
+		self.assertRaises(frappe.ValidationError, change.save)
+		change.reload()
 		self.assertEqual(self.move_as(self.engineer, change, "Assessment").status, "Authorized")
+		# a disabled template authorises nothing more
+		template.enabled = 0
+		template.save()
+		self.assertRaises(
+			frappe.ValidationError,
+			new_change,
+			self.engineer,
+			change_type="Standard",
+			standard_template=template.name,
+		)
 
 	def test_a_low_risk_normal_change_needs_a_change_manager(self):
 		change = new_change(self.engineer, change_type="Normal", risk="Low")

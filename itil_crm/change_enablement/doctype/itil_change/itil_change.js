@@ -3,6 +3,9 @@
 
 // CAB votes: a member approves or rejects with a comment; the change is decided once the quorum votes.
 frappe.ui.form.on("ITIL Change", {
+	setup(frm) {
+		frm.set_query("standard_template", () => ({ filters: { enabled: 1 } }));
+	},
 	refresh(frm) {
 		const by_cab = ["CAB", "Emergency CAB"].includes(frm.doc.required_authority);
 		if (frm.is_new() || frm.doc.status !== "Assessment" || !by_cab) return;
@@ -28,5 +31,22 @@ frappe.ui.form.on("ITIL Change", {
 				__("CAB Vote")
 			);
 		}
+	},
+	// a standard change: the template's plans fill the empty ones at once (the server does it too)
+	standard_template(frm) {
+		if (!frm.doc.standard_template) return;
+		frappe.db
+			.get_value("ITIL Standard Change Template", frm.doc.standard_template, [
+				"risk",
+				"implementation_plan",
+				"test_plan",
+				"backout_plan",
+			])
+			.then(({ message }) => {
+				for (const field of ["implementation_plan", "test_plan", "backout_plan"]) {
+					if (!frm.doc[field] && message[field]) frm.set_value(field, message[field]);
+				}
+				if (message.risk) frm.set_value("risk", message.risk);
+			});
 	},
 });

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
-from itil_crm.change_enablement import authority, conflicts, review
+from itil_crm.change_enablement import authority, conflicts, review, standard_changes
 from itil_crm.engines.lifecycle import CHANGE
 from itil_crm.lifecycle import enforce, previous_value
 
@@ -60,6 +60,7 @@ class ITILChange(Document):
 		risk_assessment: DF.TextEditor | None
 		risk_score: DF.Percent
 		schedule_conflicts: DF.SmallText | None
+		standard_template: DF.Link | None
 		status: DF.Literal[
 			"Draft",
 			"Assessment",
@@ -77,6 +78,7 @@ class ITILChange(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		standard_changes.apply_template(self)
 		kind = authority.assess(self)
 		previous = previous_value(self)
 		authority.check_move(self, previous, kind)
