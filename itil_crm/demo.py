@@ -323,7 +323,14 @@ def _create() -> dict:
 			"go_live_date": add_days(today(), -5),
 			"warranty_days": 30,
 			"support_group": "Level 2 - Application Support",
+			"project_manager": users[1],
 			"checklist_template": D.GO_LIVE_TEMPLATE,
+			"milestones": [
+				{"milestone": "Acceptance testing signed off", "planned_date": add_days(today(), -12)},
+				{"milestone": "Production cut-over", "planned_date": add_days(today(), -5)},
+				{"milestone": "Mid-warranty checkpoint", "planned_date": add_days(today(), 10)},
+				{"milestone": "Final review", "planned_date": add_days(today(), 25)},
+			],
 			"affected_cis": [{"configuration_item": app}, {"configuration_item": cis["service"].name}],
 			"stakeholders": [
 				{
@@ -331,6 +338,8 @@ def _create() -> dict:
 					"contact": contact.name,
 					"full_name": "Claire Martin",
 					"trained": 1,
+					"informed": 1,
+					"involved": 1,
 				},
 				{
 					"stakeholder_role": "Level 1 Support",
@@ -345,7 +354,16 @@ def _create() -> dict:
 	)
 	for row in go_live.checklist[:6]:
 		row.done = 1
+		if row.evidence_required:
+			row.evidence_link = "https://intranet.acme-retail.example/crm-3.2/go-live"
+	for row in go_live.milestones[:2]:
+		row.done_on = row.planned_date
 	_move(go_live, "In Warranty")
+	# an incident on the new release during its warranty: marked, routed to the project's group
+	warranty_incident = incident(
+		"Dashboard widget of the new release shows no data", "Email", "Medium", "Medium"
+	)
+	standard_change = _standard_change(app)
 	return {
 		"users": users,
 		"configuration_items": [c.name for env in ("Production", "Test") for c in cis[env].values()]
@@ -354,6 +372,38 @@ def _create() -> dict:
 		"incidents": [i.name for i in incidents],
 		"problems": [problem.name],
 		"known_errors": [known_error.name],
-		"changes": [change.name],
+		"changes": [change.name, standard_change.name],
 		"go_lives": [go_live.name],
+		"warranty_incidents": [warranty_incident.name],
 	}
+
+
+def _standard_change(app: str):
+	"""A pre-authorised template and a change from it, authorised without the CAB."""
+	template = "Restart the CRM application server"
+	if not frappe.db.exists("ITIL Standard Change Template", template):
+		_insert(
+			{
+				"doctype": "ITIL Standard Change Template",
+				"template_name": template,
+				"description": "Memory leak or hung workers: restart in the lunch break or out of hours",
+				"risk": "Low",
+				"max_duration_hours": 1,
+				"implementation_plan": "Drain the node from the load balancer, restart the service, re-add it",
+				"test_plan": "Open a customer record and run a customer search",
+				"backout_plan": "Start the service on the standby node",
+			}
+		)
+	start = add_to_date(now_datetime(), days=1)
+	change = _insert(
+		{
+			"doctype": "ITIL Change",
+			"title": "Restart the CRM application server (memory leak)",
+			"change_type": "Standard",
+			"standard_template": template,
+			"affected_cis": [{"configuration_item": app}],
+			"planned_start": start,
+			"planned_end": add_to_date(start, minutes=30),
+		}
+	)
+	return _move(change, "Assessment")

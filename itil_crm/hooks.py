@@ -99,6 +99,7 @@ doc_events = {
 			"itil_crm.incident_management.duplicates.refresh_possible_duplicates",
 			"itil_crm.service_desk.ticket_bridge.on_incident_update",
 			"itil_crm.service_desk.assignment.after_save",
+			"itil_crm.service_transition.warranty.note_warranty",
 		],
 	},
 	# known errors: their search terms, and the alerts when their workaround or fix moves
@@ -134,7 +135,8 @@ scheduler_events = {
 		# recurring incidents become candidate problems (set-based, idempotent)
 		"17 * * * *": ["itil_crm.problem_management.candidates.run"],
 	},
-	"daily": ["itil_crm.service_desk.tier_alerts.run"],
+	# go-lives into their warranty and to their final review; checklist reminders (idempotent)
+	"daily": ["itil_crm.service_desk.tier_alerts.run", "itil_crm.service_transition.warranty.run"],
 }
 
 # Translations: itil_crm/translations/fr.csv

@@ -66,6 +66,12 @@ def decide(doc) -> PriorityDecision:
 					_("critical configuration item {0}").format(doc.configuration_item),
 				)
 			)
+	if settings.warranty_impact and doc.get("warranty_go_live"):
+		impact_floors.append(
+			Floor(
+				settings.warranty_impact, _("warranty incident of go-live {0}").format(doc.warranty_go_live)
+			)
+		)
 	if doc.channel:
 		channel_urgency = frappe.get_cached_value("ITIL Channel", doc.channel, "default_urgency")
 		if channel_urgency:

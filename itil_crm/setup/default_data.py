@@ -38,6 +38,16 @@ SETTINGS = {
 	"change_review_days": 7,
 	"cab_quorum": 2,
 	"ecab_quorum": 1,
+	**{
+		# the post-go-live warranty period (ITIL Settings > Go-Lives)
+		"default_warranty_days": 30,
+		"go_live_reminder_days": 2,
+		"route_warranty_incidents": 1,
+		"exit_mandatory_items": 1,
+		"warranty_blocking_priority": "P2 High",
+		"warranty_sla_target": 95,
+		"go_live_override_role": "ITIL Change Manager",
+	},
 }
 
 # the risk assessment of a change: question, weight (ITIL Settings > Changes; editable)
@@ -176,6 +186,22 @@ GO_LIVE_CHECKLIST = [
 		"Tenir la revue finale et signer la fin de la période de garantie",
 		1,
 	),
+]
+
+# how each item of GO_LIVE_CHECKLIST is run, in the same order: category, owner role, due from (the
+# go-live or the warranty end), days after it (negative: before), evidence required
+GO_LIVE_PLAN = [
+	("Process", "Project Manager", "Go-Live", -14, 0),
+	("Stakeholders", "Project Manager", "Go-Live", -21, 0),
+	("Environments", "Project Manager", "Go-Live", -14, 0),
+	("Communication", "Project Manager", "Go-Live", -7, 1),
+	("Stakeholders", "Key User", "Go-Live", -7, 0),
+	("Training", "Project Manager", "Go-Live", -3, 1),
+	("Training", "Support Group", "Go-Live", -3, 0),
+	("Documentation", "Change Manager", "Go-Live", 0, 0),
+	("Documentation", "Support Group", "Go-Live", 7, 0),
+	("Support", "Support Group", "Go-Live", 0, 0),
+	("Review", "Project Manager", "Warranty End", 0, 0),
 ]
 
 ROLES = [

@@ -119,11 +119,18 @@ def seed_go_live_template():
 			"template_name": D.GO_LIVE_TEMPLATE,
 			"description": "Go-live of a CRM application with an ITIL warranty period (R7-R11)",
 			"items": [
-				{"requirement": req, "task_en": en, "task_fr": fr, "is_exit_criterion": exit_}
-				for req, en, fr, exit_ in D.GO_LIVE_CHECKLIST
+				{"requirement": req, "task_en": en, "task_fr": fr, "is_exit_criterion": exit_, **plan}
+				for (req, en, fr, exit_), plan in zip(D.GO_LIVE_CHECKLIST, go_live_plan(), strict=True)
 			],
 		},
 	)
+
+
+def go_live_plan() -> list[dict]:
+	return [
+		{"category": c, "owner_role": o, "due_from": f, "due_offset_days": d, "evidence_required": e}
+		for c, o, f, d, e in D.GO_LIVE_PLAN
+	]
 
 
 def seed_notifications():

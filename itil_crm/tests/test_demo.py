@@ -20,6 +20,12 @@ class TestDemo(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("ITIL Problem", problem, "status"), "Known Error")
 		self.assertEqual(frappe.db.get_value("ITIL Change", out["changes"][0], "status"), "Review")
 		self.assertEqual(frappe.db.get_value("ITIL Go-Live", out["go_lives"][0], "status"), "In Warranty")
+		self.assertEqual(frappe.db.get_value("ITIL Change", out["changes"][1], "status"), "Authorized")
+		warranty = frappe.db.get_value(
+			"ITIL Incident", out["warranty_incidents"][0], ["warranty_go_live", "support_group"], as_dict=True
+		)
+		self.assertEqual(warranty.warranty_go_live, out["go_lives"][0])
+		self.assertEqual(warranty.support_group, "Level 2 - Application Support")
 		channels = set(frappe.get_all("ITIL Incident", {"name": ["in", out["incidents"]]}, pluck="channel"))
 		self.assertGreaterEqual(len(channels), 5)
 		envs = set(

@@ -13,6 +13,7 @@ from itil_crm.service_desk import callers, escalation
 from itil_crm.service_level import incident_clock
 from itil_crm.service_level import time as service_time
 from itil_crm.service_level.legs import update_legs
+from itil_crm.service_transition import warranty
 
 
 class ITILIncident(Document):
@@ -54,9 +55,9 @@ class ITILIncident(Document):
 		opened_on: DF.Datetime | None
 		override_reason: DF.SmallText | None
 		paused_seconds: DF.Duration | None
+		possible_duplicates: DF.SmallText | None
 		priority: DF.Link | None
 		priority_override: DF.Link | None
-		possible_duplicates: DF.SmallText | None
 		priority_reason: DF.SmallText | None
 		problem: DF.Link | None
 		resolution_by: DF.Datetime | None
@@ -86,6 +87,7 @@ class ITILIncident(Document):
 		support_group: DF.Link | None
 		tier: DF.Int
 		urgency: DF.Link
+		warranty_go_live: DF.Link | None
 	# end: auto-generated types
 
 	def before_validate(self):
@@ -116,6 +118,7 @@ class ITILIncident(Document):
 		previous = enforce(self, INCIDENT)
 		validate_customer(self)
 		validate_source(self)
+		warranty.mark_incident(self)
 		self.set_priority()
 		self.track_resolution(previous)
 		now = service_time.now()

@@ -44,19 +44,27 @@ class ITILSettings(Document):
 		default_service_calendar: DF.Link | None
 		default_urgency: DF.Link | None
 		default_warning_thresholds: DF.Data | None
+		default_warranty_days: DF.Int
 		duplicate_ci_window_minutes: DF.Int
 		duplicate_window_hours: DF.Int
 		ecab_quorum: DF.Int
+		exit_mandatory_items: DF.Check
+		go_live_override_role: DF.Link | None
+		go_live_reminder_days: DF.Int
 		key_customer_impact: DF.Link | None
 		portal_role_by_hand: DF.Check
 		priority_matrix: DF.Table[ITILPriorityMatrixEntry]
 		problem_candidate_min_incidents: DF.Int
 		problem_candidate_window_days: DF.Int
 		resolve_incidents_with_problem: DF.Check
+		route_warranty_incidents: DF.Check
 		ticket_intake: DF.Table[ITILTicketIntake]
 		ticket_priority_map: DF.Table[ITILTicketPriorityMap]
 		tier_alert_window_days: DF.Int
 		tier_resolution_target: DF.Percent
+		warranty_blocking_priority: DF.Link | None
+		warranty_impact: DF.Link | None
+		warranty_sla_target: DF.Percent
 	# end: auto-generated types
 
 	def validate(self):

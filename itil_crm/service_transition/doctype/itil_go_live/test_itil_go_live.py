@@ -45,27 +45,34 @@ class TestITILGoLive(FrappeTestCase):
 	def test_warranty_cannot_close_with_open_exit_criteria(self):
 		go_live = move(make_go_live(), "In Warranty", "Final Review")
 		go_live.final_review = "Stable for 30 days"
+		go_live.review_decision = "Close"
 		go_live.status = "Closed"
 		with self.assertRaises(frappe.ValidationError) as ctx:
 			go_live.save()
-		self.assertIn("exit criteria are open", str(ctx.exception))
+		self.assertIn("exit criteria fail", str(ctx.exception))
 		go_live.reload()
 		for row in go_live.checklist:
 			if row.is_exit_criterion:
 				row.done = 1
+				row.evidence_link = "https://intranet.example.com/minutes"
 		go_live.save()
 		self.assertTrue(all(row.done_on for row in go_live.checklist if row.done))
-		go_live.final_review = "Stable for 30 days"
+		go_live.update({"final_review": "Stable for 30 days", "review_decision": "Close"})
 		move(go_live, "Closed")
 		self.assertEqual(go_live.signed_off_by, frappe.session.user)
 
 	def test_extension_and_forbidden_moves(self):
-		go_live = move(make_go_live(), "In Warranty", "Extended", "Final Review")
+		go_live = move(
+			make_go_live(), "In Warranty", "Extended", "Final Review", Extended={"extend_until": "2027-02-01"}
+		)
+		self.assertEqual(getdate(go_live.warranty_end), getdate("2027-02-01"))
 		go_live.status = "Planned"
 		with self.assertRaises(frappe.ValidationError) as ctx:
 			go_live.save()
 		self.assertIn("Allowed from Final Review: Closed, Extended", str(ctx.exception))
 
-	def test_zero_warranty_is_refused(self):
+	def test_a_negative_warranty_is_refused_and_none_takes_the_default(self):
 		with self.assertRaises(frappe.ValidationError):
-			make_go_live(warranty_days=0)
+			make_go_live(warranty_days=-5)
+		default = frappe.db.get_single_value("ITIL Settings", "default_warranty_days") or 30
+		self.assertEqual(make_go_live(warranty_days=0).warranty_days, default)

@@ -13,14 +13,44 @@ class ITILGoLiveChecklistItem(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		assigned_to: DF.Link | None
+		category: DF.Literal[
+			"Process",
+			"Stakeholders",
+			"Communication",
+			"Training",
+			"Documentation",
+			"Environments",
+			"Support",
+			"Review",
+		]
 		done: DF.Check
 		done_by: DF.Link | None
 		done_on: DF.Datetime | None
+		due_date: DF.Date | None
+		due_from: DF.Literal["", "Go-Live", "Warranty End"]
+		due_offset_days: DF.Int
+		evidence: DF.Attach | None
+		evidence_link: DF.Data | None
+		evidence_required: DF.Check
 		is_exit_criterion: DF.Check
 		notes: DF.SmallText | None
+		owner_role: DF.Literal[
+			"Project Manager",
+			"Support Group",
+			"Change Manager",
+			"User",
+			"Supervisor",
+			"Key User",
+			"Level 1 Support",
+			"Third-Party Maintenance",
+			"Security Officer",
+			"External Party",
+		]
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
+		reminder_stage: DF.Data | None
 		requirement: DF.Literal[
 			"R7 Processes & Stakeholders",
 			"R8 Buy-in & Communication",

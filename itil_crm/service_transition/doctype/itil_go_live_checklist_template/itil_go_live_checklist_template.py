@@ -1,6 +1,8 @@
 # Copyright (c) 2026, itil_crm contributors
 # For license information, please see license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
 
 
@@ -22,4 +24,11 @@ class ITILGoLiveChecklistTemplate(Document):
 		template_name: DF.Data
 	# end: auto-generated types
 
-	pass
+	def validate(self):
+		if not self.items:
+			frappe.throw(
+				_(
+					"A checklist template needs at least one item: a go-live built from it would check nothing."
+				),
+				frappe.ValidationError,
+			)

@@ -13,7 +13,32 @@ class ITILGoLiveChecklistTemplateItem(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		category: DF.Literal[
+			"Process",
+			"Stakeholders",
+			"Communication",
+			"Training",
+			"Documentation",
+			"Environments",
+			"Support",
+			"Review",
+		]
+		due_from: DF.Literal["", "Go-Live", "Warranty End"]
+		due_offset_days: DF.Int
+		evidence_required: DF.Check
 		is_exit_criterion: DF.Check
+		owner_role: DF.Literal[
+			"Project Manager",
+			"Support Group",
+			"Change Manager",
+			"User",
+			"Supervisor",
+			"Key User",
+			"Level 1 Support",
+			"Third-Party Maintenance",
+			"Security Officer",
+			"External Party",
+		]
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

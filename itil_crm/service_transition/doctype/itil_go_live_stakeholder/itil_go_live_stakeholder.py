@@ -17,6 +17,7 @@ class ITILGoLiveStakeholder(Document):
 		email: DF.Data | None
 		full_name: DF.Data | None
 		informed: DF.Check
+		involved: DF.Check
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
