@@ -100,6 +100,8 @@ doc_events = {
 			"itil_crm.service_desk.ticket_bridge.on_incident_update",
 			"itil_crm.service_desk.assignment.after_save",
 			"itil_crm.service_transition.warranty.note_warranty",
+			"itil_crm.service_desk.monitoring_events.end_episode",
+			"itil_crm.service_level.supplier_connector.on_incident_update",
 		],
 	},
 	# known errors: their search terms, and the alerts when their workaround or fix moves
@@ -117,6 +119,8 @@ doc_events = {
 		"on_trash": "itil_crm.service_desk.assignment.remove_rule",
 	},
 	"ToDo": {"after_insert": "itil_crm.service_desk.assignment.on_assignment"},
+	# a comment on an incident starting with #supplier goes to its supplier (UC connector)
+	"Comment": {"after_insert": "itil_crm.service_level.supplier_connector.on_comment"},
 	# the setup wizard or an admin sets the site's time zone: calendars that follow it move with it
 	"System Settings": {"on_update": "itil_crm.service_level.calendars.follow_system_time_zone"},
 	# caches of the incident's hot path
@@ -134,6 +138,10 @@ scheduler_events = {
 		"*/15 * * * *": ["itil_crm.service_desk.ticket_bridge.retry_intake"],
 		# recurring incidents become candidate problems (set-based, idempotent)
 		"17 * * * *": ["itil_crm.problem_management.candidates.run"],
+		# supplier sends due for a retry (backoff, lost jobs, interrupted sends); exactly once
+		"* * * * *": ["itil_crm.service_level.supplier_connector.retry_due"],
+		# sends that exhausted their attempts get a fresh round
+		"43 * * * *": ["itil_crm.service_level.supplier_connector.retry_failed"],
 	},
 	# go-lives into their warranty and to their final review; checklist reminders (idempotent)
 	"daily": ["itil_crm.service_desk.tier_alerts.run", "itil_crm.service_transition.warranty.run"],

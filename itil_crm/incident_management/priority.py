@@ -72,7 +72,7 @@ def decide(doc) -> PriorityDecision:
 				settings.warranty_impact, _("warranty incident of go-live {0}").format(doc.warranty_go_live)
 			)
 		)
-	if doc.channel:
+	if doc.channel and not doc.get("event_severity"):  # a monitoring event's severity map decides
 		channel_urgency = frappe.get_cached_value("ITIL Channel", doc.channel, "default_urgency")
 		if channel_urgency:
 			urgency_floors.append(Floor(channel_urgency, _("channel {0}").format(doc.channel)))

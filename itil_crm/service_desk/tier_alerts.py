@@ -6,6 +6,7 @@ from frappe import _
 from frappe.utils import add_days, getdate, today
 
 from itil_crm.engines.tier_metrics import Leg, tier_rates
+from itil_crm.notifications import alert
 
 
 def legs_since(since) -> list[Leg]:
@@ -37,18 +38,7 @@ def run():
 		for user in managers:
 			if _already_sent_today(user, rate.tier):
 				continue
-			frappe.get_doc(
-				{
-					"doctype": "Notification Log",
-					"for_user": user,
-					"type": "Alert",
-					"subject": subject,
-					"email_content": subject,
-					"document_type": "ITIL Settings",
-					"document_name": f"tier-{rate.tier}",
-				}
-			).insert(ignore_permissions=True)
-			sent += 1
+			sent += alert([user], "ITIL Settings", f"tier-{rate.tier}", subject)
 	return sent
 
 

@@ -16,17 +16,12 @@ from frappe import _
 from frappe.utils import add_days, cint, flt, getdate, today
 
 from itil_crm.engines import warranty as rules
+from itil_crm.notifications import alert
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
-STAKEHOLDER_ROLES = (
-	"User",
-	"Supervisor",
-	"Key User",
-	"Level 1 Support",
-	"Third-Party Maintenance",
-	"Security Officer",
-	"External Party",
-)
+
+def stakeholder_roles() -> list[str]:
+	return frappe.get_meta("ITIL Go-Live Stakeholder").get_field("stakeholder_role").options.split("\n")
 
 
 def settings():
@@ -316,7 +311,7 @@ def owners(go_live, item) -> list[str]:
 	role = item.owner_role
 	if item.assigned_to:
 		users = [item.assigned_to]
-	elif role in STAKEHOLDER_ROLES:
+	elif role in stakeholder_roles():
 		users = [s.user for s in go_live.stakeholders if s.stakeholder_role == role and s.user]
 	elif role == "Support Group" and go_live.support_group:
 		users = frappe.get_all(
@@ -329,17 +324,4 @@ def owners(go_live, item) -> list[str]:
 
 
 def _notify(users: list[str], doc, subject: str) -> None:
-	for user in dict.fromkeys(users):
-		if not user or user == "Guest":
-			continue
-		frappe.get_doc(
-			{
-				"doctype": "Notification Log",
-				"for_user": user,
-				"type": "Alert",
-				"subject": subject,
-				"email_content": subject,
-				"document_type": "ITIL Go-Live",
-				"document_name": doc.name,
-			}
-		).insert(ignore_permissions=True)
+	alert(users, "ITIL Go-Live", doc.name, subject)

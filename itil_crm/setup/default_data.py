@@ -214,7 +214,8 @@ ROLES = [
 	"ITIL Service Level Manager",
 ]
 # no desk access: a customer's contact on the portal (/incidents)
-PORTAL_ROLES = ["ITIL Customer"]
+# roles without desk access: portal customers, and the API users of monitoring tools
+PORTAL_ROLES = ["ITIL Customer", "ITIL Event Source"]
 
 SLA_ALERT_NOTIFICATION = "ITIL SLA Alert"
 SLA_ALERT_EMAIL = "ITIL SLA Alert (Email)"

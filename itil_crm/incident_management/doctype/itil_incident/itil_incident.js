@@ -35,6 +35,44 @@ function render_sla(frm) {
 	frm.__sla_indicator = frm.dashboard.add_indicator(bits.join(" · "), SLA_COLORS[doc.sla_status] || "gray");
 }
 
+// An incident opened by a monitoring alert: how often it fired and when it was last seen.
+function render_monitoring(frm) {
+	if (frm.is_new() || frm.doc.channel !== "Monitoring Event") return;
+	frappe
+		.call("itil_crm.service_desk.monitoring_events.monitoring_summary", { incident: frm.doc.name })
+		.then(({ message }) => {
+			if (!message) return;
+			frm.dashboard.add_indicator(
+				__("Monitoring: {0} occurrences, last seen {1} ({2})", [
+					message.occurrences,
+					frappe.datetime.comment_when(message.last_seen),
+					__(message.alert_status),
+				]),
+				message.alert_status === "Firing" ? "red" : "green"
+			);
+		});
+}
+
+// Sent to a supplier (a UC leg with a connector): a message for the supplier goes with the next send.
+function add_supplier_button(frm) {
+	const external = (frm.doc.legs || []).some((leg) => leg.is_external && leg.supplier_reference);
+	if (frm.is_new() || !external) return;
+	frm.add_custom_button(__("Message Supplier"), () =>
+		frappe.prompt(
+			{ fieldname: "message", fieldtype: "Small Text", label: __("Message"), reqd: 1 },
+			({ message }) =>
+				frappe
+					.call({
+						method: "itil_crm.service_level.supplier_connector.message_supplier",
+						args: { incident: frm.doc.name, message },
+						type: "POST",
+					})
+					.then(() => frm.reload_doc()),
+			__("Message the Supplier")
+		)
+	);
+}
+
 // Known errors that look like this incident (text and CI), while it is logged or worked: one call,
 // debounced while the agent types; "Apply Workaround" resolves it at the current tier.
 function suggest_known_errors(frm, wait = 600) {
@@ -112,6 +150,8 @@ frappe.ui.form.on("ITIL Incident", {
 		render_sla(frm);
 		clearInterval(frm.__sla_timer);
 		frm.__sla_timer = setInterval(() => render_sla(frm), 30000);
+		render_monitoring(frm);
+		add_supplier_button(frm);
 		if (frm.is_new() || !OPEN.includes(frm.doc.status)) return;
 		add_merge_buttons(frm);
 		if (frm.doc.known_error) {

@@ -46,6 +46,7 @@ class ITILIncident(Document):
 		effective_impact: DF.Link | None
 		effective_urgency: DF.Link | None
 		escalations: DF.Table[ITILEscalation]
+		event_severity: DF.Data | None
 		first_responded_on: DF.Datetime | None
 		impact: DF.Link
 		known_error: DF.Link | None
@@ -70,6 +71,7 @@ class ITILIncident(Document):
 			"Duplicate",
 			"No Fault Found",
 			"Cancelled by Caller",
+			"Resolved by Monitoring",
 		]
 		resolution_elapsed: DF.Duration | None
 		resolution_notes: DF.TextEditor | None

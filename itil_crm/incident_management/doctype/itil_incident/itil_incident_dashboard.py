@@ -14,6 +14,10 @@ def get_data():
 			{"label": _("Duplicates Merged Here"), "items": ["ITIL Incident"]},
 			{"label": _("Problem Management"), "items": ["ITIL Problem", "ITIL Known Error"]},
 			{"label": _("Change Enablement"), "items": ["ITIL Change"]},
+			{
+				"label": _("Monitoring & Suppliers"),
+				"items": ["ITIL Monitoring Alert", "ITIL Supplier Exchange"],
+			},
 			{"label": _("Configuration"), "items": ["ITIL Configuration Item"]},
 		],
 	}

@@ -27,6 +27,7 @@ class ITILIncidentLeg(Document):
 		parenttype: DF.Data
 		released_on: DF.Datetime | None
 		service_agreement: DF.Link | None
+		supplier_reference: DF.Data | None
 		support_group: DF.Link
 		target_seconds: DF.Duration | None
 		tier: DF.Int
