@@ -133,7 +133,11 @@ doc_events = {
 scheduler_events = {
 	"cron": {
 		# thresholds crossed since the last run: status, alerts, escalations (set-based, idempotent)
-		"*/5 * * * *": ["itil_crm.service_level.sweep.run"],
+		"*/5 * * * *": [
+			"itil_crm.service_level.sweep.run",
+			# alerts' email and other channels left pending (a lost job, a worker that died)
+			"itil_crm.service_level.alert_delivery.deliver_pending",
+		],
 		# tickets whose incident could not be raised (idempotent)
 		"*/15 * * * *": ["itil_crm.service_desk.ticket_bridge.retry_intake"],
 		# recurring incidents become candidate problems (set-based, idempotent)

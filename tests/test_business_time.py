@@ -11,7 +11,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from itil_crm.engines.business_time import (
+	MAX_INDEX_YEARS,
 	Calendar,
+	_add_us,
+	_between_us,
+	_from_us,
+	_prepare,
+	_to_us,
 	add_business_seconds,
 	business_seconds_between,
 	week_seconds,
@@ -543,3 +549,54 @@ def test_day_steps_do_not_grow_without_dirty_dates():
 		assert business_seconds_between(cal, start, end) == days * 8 * H
 		counts.append(stats["day_steps"])
 	assert max(counts) <= 14
+
+
+# -- the cumulative index against the walk (issue 11) ---------------------------------------------
+
+
+def walk_add(cal: Calendar, start: dt.datetime, seconds: float) -> dt.datetime:
+	p = _prepare(cal)
+	return _from_us(_add_us(p, _to_us(start), round(seconds * 1_000_000), None), start.tzinfo)
+
+
+def walk_between(cal: Calendar, a: dt.datetime, b: dt.datetime) -> float:
+	return _between_us(_prepare(cal), _to_us(a), _to_us(b), None) / 1_000_000
+
+
+@PROPERTY
+@given(calendars(), st.data())
+def test_the_index_and_the_walk_agree(cal, data):
+	"""Random calendars (DST zones, holidays, several intervals a day), random starts and amounts up to
+	two years of business time: the indexed answers are the walk's, to the microsecond."""
+	zone = cal.timezone
+	a = data.draw(instants(zone))
+	b = data.draw(instants(zone))
+	assert business_seconds_between(cal, a, b) == (
+		walk_between(cal, a, b) if b >= a else -walk_between(cal, b, a)
+	)
+	seconds = data.draw(st.floats(0, 2 * 52 * week_seconds(cal)))
+	stats: dict[str, int] = {}
+	got = add_business_seconds(cal, a, seconds, stats=stats)
+	assert stats.get("walks", 0) == 0  # answered by the index
+	assert got == walk_add(cal, a, seconds) or seconds == 0
+
+
+def test_the_cost_is_one_day_whatever_the_length_and_the_dirty_dates():
+	start = paris(2026, 1, 5, 9)
+	for days in (1, 30, 300, 3000):
+		stats: dict[str, int] = {}
+		end = add_business_seconds(HOLIDAY_CAL, start, days * 8 * H, stats=stats)
+		assert (stats["day_steps"], stats["week_skips"], stats["walks"]) == (1, 0, 0)
+		assert end == walk_add(HOLIDAY_CAL, start, days * 8 * H)
+
+
+def test_beyond_the_indexed_horizon_the_walk_takes_over():
+	"""One hour a week: 300 years of business hours lie beyond MAX_INDEX_YEARS; still exact."""
+	cal = Calendar.build("Europe/Paris", [("Monday", "09:00", "10:00")], holidays=[dt.date(2026, 1, 12)])
+	start = paris(2026, 1, 5, 9)
+	target = MAX_INDEX_YEARS * 53 * H  # more hours than Mondays in the horizon
+	stats: dict[str, int] = {}
+	end = add_business_seconds(cal, start, target, stats=stats)
+	assert stats["walks"] == 1
+	assert end == walk_add(cal, start, target)
+	assert business_seconds_between(cal, start, end) == target

@@ -5,9 +5,14 @@ local date d is ``[localize(d, start), localize(d, end)]``, where ``localize`` t
 of an ambiguous wall time (fall back) and maps a wall time that does not exist (spring forward gap) to
 the instant the clock jumps. A holiday has no working time; a 24 x 7 calendar counts every second.
 
-The cost of a computation does not grow with the length of the target: whole weeks free of holidays and
-daylight-saving changes ("dirty" dates) are skipped at once, and only the partial first day, the weeks
-around dirty dates and the last week are walked day by day.
+The cost of a computation does not grow with the length of the target, nor with the holidays and
+daylight-saving changes it crosses: each calendar keeps a cumulative index (business time at the start
+of each local day, built by whole years on demand and cached with the prepared calendar, so a changed
+calendar, holiday list or time zone is a new index), and adding or counting business time is a binary
+search plus one day's intervals. Beyond the indexed horizon (``MAX_INDEX_YEARS`` around the first year
+asked), the walk takes over: whole weeks free of holidays and daylight-saving changes ("dirty" dates)
+are skipped at once, and only the partial first day, the weeks around dirty dates and the last week are
+walked day by day.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from bisect import bisect_left
+import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +31,7 @@ from itil_crm.engines.service_calendar import WEEKDAYS, CalendarError, check_tim
 
 DAY = 86400
 WEEK = 7 * DAY
+MAX_INDEX_YEARS = 200  # days indexed per calendar at most: beyond, the walk takes over
 US = 1_000_000  # microseconds in a second: instants and amounts are integer microseconds inside
 _UTC = dt.timezone.utc
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=_UTC)
@@ -124,7 +131,14 @@ def add_business_seconds(
 	amount = round(seconds * US)
 	if cal.is_24x7:
 		return _from_us(_to_us(start) + amount, start.tzinfo)
-	return _from_us(_add_us(_prepare(cal), _to_us(start), amount, stats), start.tzinfo)
+	p = _prepare(cal)
+	pos = _to_us(start)
+	found = p.index.add(pos, amount)
+	if found is None:  # beyond the indexed horizon
+		_count(stats, 0, 0, fallback=1)
+		return _from_us(_add_us(p, pos, amount, stats), start.tzinfo)
+	_count(stats, 1, 0)
+	return _from_us(found, start.tzinfo)
 
 
 def business_seconds_between(
@@ -138,7 +152,13 @@ def business_seconds_between(
 		return -business_seconds_between(cal, b, a, stats)
 	if cal.is_24x7:
 		return (ub - ua) / US
-	return _between_us(_prepare(cal), ua, ub, stats) / US
+	p = _prepare(cal)
+	found = p.index.between(ua, ub)
+	if found is None:  # beyond the indexed horizon
+		_count(stats, 0, 0, fallback=1)
+		return _between_us(p, ua, ub, stats) / US
+	_count(stats, 2, 0)
+	return found / US
 
 
 # -- internals -----------------------------------------------------------------------------------------
@@ -147,7 +167,7 @@ def business_seconds_between(
 class _Prepared:
 	"""A validated calendar ready for computation."""
 
-	__slots__ = ("by_weekday", "holiday_list", "holidays", "tz", "week_us", "zone")
+	__slots__ = ("by_weekday", "holiday_list", "holidays", "index", "spans", "tz", "week_us", "zone")
 
 	def __init__(self, cal: Calendar) -> None:
 		self.tz = cal.timezone
@@ -164,11 +184,168 @@ class _Prepared:
 			)
 		self.holidays = cal.holidays
 		self.holiday_list = tuple(sorted(cal.holidays))
+		self.spans: dict[int, tuple[tuple[int, int], ...]] = {}
+		self.index = _Index(self)
+
+
+class _Index:
+	"""Business time at the start of each local day of a range of days, grown by whole years.
+
+	``starts[i]`` is the UTC instant (µs) at which local day ``first + i`` begins (its 00:00, first
+	occurrence) and ``cum[i]`` the business µs from ``starts[0]`` to ``starts[i]``; both have one entry
+	more than the days covered. A day's intervals lie between its start and the next day's, so the
+	business time up to an instant is the cumulative value of its day plus that day's intervals before
+	it. The three are replaced together (readers never see a half-grown index).
+	"""
+
+	__slots__ = ("_lock", "_state", "p")
+
+	def __init__(self, p: _Prepared) -> None:
+		self.p = p
+		self._state: tuple[int, tuple[int, ...], tuple[int, ...]] | None = None
+		self._lock = threading.Lock()
+
+	def between(self, ua: int, ub: int) -> int | None:
+		if not self._cover(ua, ub):
+			return None
+		return self._upto(ub) - self._upto(ua)
+
+	def add(self, pos: int, amount: int) -> int | None:
+		"""The walk's answer: the day of ``pos`` is walked from ``pos``; what remains after it is found
+		by a binary search on the cumulative values, then that day's intervals."""
+		if not self._cover(pos, pos):
+			return None
+		first, starts, cum = self._state
+		i = bisect_right(starts, pos) - 1
+		found, remaining = _take(_ordinal_spans(self.p, first + i), pos, amount)
+		if found is not None:
+			return found
+		target = cum[i + 1] + remaining
+		while True:
+			first, starts, cum = self._state  # growing backwards never happens here: i stays valid
+			# the first day after pos's with business time up to the target (used up exactly at a
+			# day's end: that day; nothing left: the first day with any business time)
+			j = bisect_right(cum, target, i + 1) if remaining == 0 else bisect_left(cum, target, i + 2)
+			if j < len(cum):
+				break
+			if not self._grow(forward=True):
+				return None
+		found, _left = _take(_ordinal_spans(self.p, first + j - 1), _NO_FLOOR, target - cum[j - 1])
+		if found is None:  # pragma: no cover
+			raise AssertionError("business time index out of step")
+		return found
+
+	def _upto(self, x: int) -> int:
+		first, starts, cum = self._state
+		i = bisect_right(starts, x) - 1
+		total = cum[i]
+		for s, e in _ordinal_spans(self.p, first + i):
+			if x > s:
+				total += min(x, e) - s
+		return total
+
+	def _cover(self, ua: int, ub: int) -> bool:
+		"""Index the days of [ua, ub] (and their neighbours); False beyond the horizon."""
+		if self._state is None:
+			with self._lock:
+				if self._state is None:
+					year = _from_us(ua, self.p.zone).year
+					built = self._build(max(year - 1, 1), min(year + 1, 9998))
+					if built is None:
+						return False
+					self._state = built
+		while self._state[1][0] > ua:
+			if not self._grow(forward=False):
+				return False
+		while self._state[1][-1] <= ub:
+			if not self._grow(forward=True):
+				return False
+		return True
+
+	def _grow(self, forward: bool) -> bool:
+		with self._lock:
+			first, starts, cum = self._state
+			first_year = dt.date.fromordinal(first).year
+			last_year = dt.date.fromordinal(first + len(starts) - 2).year
+			if last_year - first_year + 1 >= MAX_INDEX_YEARS:
+				return False
+			if forward:
+				if last_year >= 9998:
+					return False
+				more = self._build(last_year + 1, last_year + 1)
+				if more is None:
+					return False
+				_f, more_starts, more_cum = more
+				base = cum[-1]
+				self._state = (first, starts + more_starts[1:], cum + tuple(base + c for c in more_cum[1:]))
+			else:
+				if first_year <= 2:
+					return False
+				more = self._build(first_year - 1, first_year - 1)
+				if more is None:
+					return False
+				more_first, more_starts, more_cum = more
+				base = more_cum[-1]
+				self._state = (
+					more_first,
+					more_starts + starts[1:],
+					more_cum + tuple(base + c for c in cum[1:]),
+				)
+			return True
+
+	def _build(self, first_year: int, last_year: int):
+		p = self.p
+		first = dt.date(first_year, 1, 1).toordinal()
+		end = dt.date(last_year + 1, 1, 1).toordinal()
+		starts, cum, total = [], [0], 0
+		try:
+			for ordinal in range(first, end + 1):
+				starts.append(_day_start(p, ordinal))
+				if ordinal < end:
+					total += sum(e - s for s, e in _day_spans(p, dt.date.fromordinal(ordinal)))
+					cum.append(total)
+		except (OverflowError, ValueError):
+			return None
+		return first, tuple(starts), tuple(cum)
+
+
+def _day_start(p: _Prepared, ordinal: int) -> int:
+	"""UTC microseconds of 00:00 (first occurrence) of a local date."""
+	day = dt.date.fromordinal(ordinal)
+	if day in _transition_date_set(p.tz, day.year):
+		return _localize(p.tz, ordinal, 0)
+	offset = dt.datetime(day.year, day.month, day.day, tzinfo=p.zone).utcoffset()
+	return (ordinal - _EPOCH_ORDINAL) * DAY * US - offset // _ONE_US
+
+
+def _prepare(cal: Calendar) -> _Prepared:
+	"""The prepared calendar (and its index), kept on the calendar: equal calendars share one."""
+	found = cal.__dict__.get("_prepared")
+	if found is None:
+		found = _shared_prepared(cal)
+		object.__setattr__(cal, "_prepared", found)
+	return found
 
 
 @lru_cache(maxsize=256)
-def _prepare(cal: Calendar) -> _Prepared:
+def _shared_prepared(cal: Calendar) -> _Prepared:
 	return _Prepared(cal)
+
+
+_NO_FLOOR = -(1 << 63)
+
+
+def _take(spans, floor: int, remaining: int) -> tuple[int | None, int]:
+	"""Spend ``remaining`` in these spans from ``floor`` on: the instant it is used up (an amount used up
+	exactly at the end of an interval gives that end), or None and what is left."""
+	for s, e in spans:
+		s = max(s, floor)
+		available = e - s
+		if available > 0:
+			if remaining <= available:
+				return s + remaining, 0
+			remaining -= available
+	return None, remaining
 
 
 def _add_us(p: _Prepared, pos: int, remaining: int, stats: dict[str, int] | None) -> int:
@@ -187,13 +364,9 @@ def _add_us(p: _Prepared, pos: int, remaining: int, stats: dict[str, int] | None
 					continue
 			first = False
 			steps += 1
-			for s, e in _day_spans(p, day):
-				s = max(s, pos)
-				available = e - s
-				if available > 0 and remaining <= available:
-					return s + remaining
-				if available > 0:
-					remaining -= available
+			found, remaining = _take(_day_spans(p, day), pos, remaining)
+			if found is not None:
+				return found
 			day += dt.timedelta(days=1)
 	except OverflowError:
 		raise ValueError("The business time target lies beyond the year 9999.")
@@ -227,10 +400,11 @@ def _between_us(p: _Prepared, ua: int, ub: int, stats: dict[str, int] | None) ->
 	return total
 
 
-def _count(stats: dict[str, int] | None, steps: int, skips: int) -> None:
+def _count(stats: dict[str, int] | None, steps: int, skips: int, fallback: int = 0) -> None:
 	if stats is not None:
 		stats["day_steps"] = stats.get("day_steps", 0) + steps
 		stats["week_skips"] = stats.get("week_skips", 0) + skips
+		stats["walks"] = stats.get("walks", 0) + fallback
 
 
 def _clean_weeks(p: _Prepared, day: dt.date, most: int) -> tuple[int, dt.date | None]:
@@ -264,6 +438,18 @@ def _next_dirty(p: _Prepared, day: dt.date, limit: dt.date) -> dt.date | None:
 			if dates[j] < limit and (found is None or dates[j] < found):
 				found = dates[j]
 			break
+	return found
+
+
+def _ordinal_spans(p: _Prepared, ordinal: int) -> tuple[tuple[int, int], ...]:
+	"""_day_spans by ordinal, cached: the index asks for one day per computation, often the same."""
+	cache = p.spans
+	found = cache.get(ordinal)
+	if found is None:
+		found = tuple(_day_spans(p, dt.date.fromordinal(ordinal)))
+		if len(cache) > 50_000:
+			cache.clear()
+		cache[ordinal] = found
 	return found
 
 

@@ -2,11 +2,12 @@
 
 Set-based: one indexed query finds the incidents whose ``next_sla_check`` is due, one query loads
 their event logs, one statement per 500 incidents writes the new SLA status back, one query finds
-the OLA / UC legs past due and two statements mark them. Only then, per alert actually raised (one
-per clock and incident: the highest threshold crossed since the last run), an ITIL SLA Alert is
-inserted (Frappe's Notifications send it to the group lead and the service level managers) and a
-hierarchical escalation row is added. ``sla_notified`` remembers what was sent: a second run sends
-nothing.
+the OLA / UC legs past due and two statements mark them. Then the alerts (one per clock and incident:
+the highest threshold crossed since the last run) are raised in bulk in the same transaction: the ITIL
+SLA Alert rows, their hierarchical escalation rows and their in-app notifications (as the Frappe
+Notifications on ITIL SLA Alert say), a few statements for any number of alerts; emails follow from a
+background job (itil_crm.service_level.alert_delivery). ``sla_notified`` remembers what was sent: a
+second run sends nothing, and a run that dies sent nothing.
 """
 
 import time
@@ -16,6 +17,7 @@ import frappe
 from frappe.utils import cint
 
 from itil_crm.service_desk.ticket_bridge import follow_sla_status
+from itil_crm.service_level import alert_delivery
 from itil_crm.service_level import time as T
 from itil_crm.service_level.agreements import auto_escalate_at, load_agreement
 from itil_crm.service_level.incident_clock import (
@@ -47,7 +49,7 @@ def run_sweep(now=None, batch: int = BATCH) -> dict:
 def _run(now, batch: int) -> dict:
 	stats = {"incidents": 0, "alerts": 0, "legs": 0, "escalated": 0, "state_done_at": None}
 	due = frappe.db.sql(
-		f"""select name, service_agreement, sla_notified, support_group, priority, status
+		f"""select name, subject, service_agreement, sla_notified, support_group, priority, status
 		from `tabITIL Incident`
 		where next_sla_check <= %(now)s and status in %(open)s
 		order by next_sla_check
@@ -60,11 +62,14 @@ def _run(now, batch: int) -> dict:
 	leg_alerts = _sweep_legs(now, stats)
 	stats["state_done_at"] = time.perf_counter()  # all state written; what follows sends alerts
 	alerts, to_escalate = deliveries
+	rows, escalations = [], []
 	for inc, result, clock, threshold in alerts:
-		_raise_alert(inc, result, clock, threshold, now)
-	for leg in leg_alerts:
-		_raise_leg_alert(leg, now)
-	stats["alerts"] = len(alerts) + len(leg_alerts)
+		row, escalation = _alert(inc, result, clock, threshold, now)
+		rows.append(row)
+		escalations.append(escalation)
+	rows += [_leg_alert(leg, now) for leg in leg_alerts]
+	alert_delivery.raise_alerts(rows, escalations, T.naive(now))
+	stats["alerts"] = len(rows)
 	for name, threshold in to_escalate:
 		if _auto_escalate(name, threshold):
 			stats["escalated"] += 1
@@ -154,57 +159,37 @@ def _recipients(group: str | None):
 	return frappe.get_cached_value("ITIL Support Group", group, "group_lead")
 
 
-def _raise_alert(inc, result, clock: str, threshold: float, now):
+def _alert(inc, result, clock: str, threshold: float, now) -> tuple[dict, dict]:
+	"""An incident clock's alert and its hierarchical escalation row."""
 	lead = _recipients(inc.support_group)
-	frappe.get_doc(
-		{
-			"doctype": "ITIL SLA Alert",
-			"incident": inc.name,
-			"clock": "Response" if clock == "response" else "Resolution",
-			"threshold": threshold,
-			"level": "Breached" if threshold >= 100 else "Warning",
-			"priority": result.priority,
-			"due_by": T.naive(result.response_by if clock == "response" else result.resolution_by),
-			"alert_on": T.naive(now),
-			"support_group": inc.support_group,
-			"group_lead": lead,
-		}
-	).insert(ignore_permissions=True)
-	_hierarchical_row(inc.name, inc.support_group, threshold, clock, lead, now)
-
-
-def _hierarchical_row(incident: str, group: str | None, threshold: float, clock: str, lead, now):
-	idx = (
-		frappe.db.sql(
-			"select coalesce(max(idx), 0) from `tabITIL Escalation` where parent = %s and parenttype = 'ITIL Incident'",
-			incident,
-		)[0][0]
-		+ 1
-	)
-	row = frappe.get_doc(
-		{
-			"doctype": "ITIL Escalation",
-			"parent": incident,
-			"parenttype": "ITIL Incident",
-			"parentfield": "escalations",
-			"idx": idx,
-			"escalation_type": "Hierarchical",
-			"trigger": "Automatic",
-			"from_group": group,
-			"threshold": threshold,
-			"reason": f"{clock} clock at {threshold:g} % of target",
-			"notified": ", ".join(filter(None, [lead, "ITIL Service Level Manager"])),
-			"escalated_on": T.naive(now),
-		}
-	)
-	row.db_insert()
+	alert = {
+		"incident": inc.name,
+		"clock": "Response" if clock == "response" else "Resolution",
+		"threshold": threshold,
+		"level": "Breached" if threshold >= 100 else "Warning",
+		"subject": (inc.subject or "")[:140],
+		"priority": result.priority,
+		"due_by": T.naive(result.response_by if clock == "response" else result.resolution_by),
+		"alert_on": T.naive(now),
+		"support_group": inc.support_group,
+		"group_lead": lead,
+	}
+	escalation = {
+		"parent": inc.name,
+		"from_group": inc.support_group,
+		"threshold": threshold,
+		"reason": f"{clock} clock at {threshold:g} % of target",
+		"notified": ", ".join(filter(None, [lead, "ITIL Service Level Manager"])),
+		"escalated_on": T.naive(now),
+	}
+	return alert, escalation
 
 
 def _sweep_legs(now, stats) -> list:
 	"""OLA / UC legs past due: marked breached in two statements; their alerts are returned."""
 	legs = frappe.db.sql(
 		"""select leg.name, leg.parent, leg.support_group, leg.due_by, leg.agreement_type,
-			inc.priority, inc.sla_status
+			inc.priority, inc.sla_status, inc.subject
 		from `tabITIL Incident Leg` leg
 		join `tabITIL Incident` inc on inc.name = leg.parent
 		where leg.parenttype = 'ITIL Incident' and leg.outcome = 'Open' and leg.breached = 0
@@ -228,21 +213,19 @@ def _sweep_legs(now, stats) -> list:
 	return legs
 
 
-def _raise_leg_alert(leg, now):
-	frappe.get_doc(
-		{
-			"doctype": "ITIL SLA Alert",
-			"incident": leg.parent,
-			"clock": leg.agreement_type if leg.agreement_type in ("OLA", "UC") else "OLA",
-			"threshold": 100,
-			"level": "Breached",
-			"priority": leg.priority,
-			"due_by": leg.due_by,
-			"alert_on": T.naive(now),
-			"support_group": leg.support_group,
-			"group_lead": _recipients(leg.support_group),
-		}
-	).insert(ignore_permissions=True)
+def _leg_alert(leg, now) -> dict:
+	return {
+		"incident": leg.parent,
+		"clock": leg.agreement_type if leg.agreement_type in ("OLA", "UC") else "OLA",
+		"threshold": 100,
+		"level": "Breached",
+		"subject": (leg.subject or "")[:140],
+		"priority": leg.priority,
+		"due_by": leg.due_by,
+		"alert_on": T.naive(now),
+		"support_group": leg.support_group,
+		"group_lead": _recipients(leg.support_group),
+	}
 
 
 def _auto_escalate(name: str, threshold: float) -> bool:
