@@ -20,6 +20,7 @@ class ITILSLAAlert(Document):
 		group_lead: DF.Link | None
 		incident: DF.Link
 		level: DF.Literal["Warning", "Breached"]
+		pending_delivery: DF.Check
 		priority: DF.Link | None
 		subject: DF.Data | None
 		support_group: DF.Link | None
