@@ -192,15 +192,13 @@ def ingest(source, items: list[Prepared]) -> Result:
 	rows = _lock(sorted(keys.values()))
 	ended = [r for r in rows.values() if r.incident and r.incident_status in ("Closed", "Cancelled")]
 	if ended:  # the incident was closed but its alert is still open: a new episode starts
-		_end_episodes([r.name for r in ended])
+		_end_episodes([r.name for r in ended])  # (the new incident finds the previous one as any other)
+		fp_of = {key: fp for fp, key in keys.items()}
 		for r in ended:  # a recovery of a closed incident's alert changes nothing
 			rows.pop(r.open_key)
-		again = [
-			(r.open_key, fp, folded[fp], by_fp[fp]) for r in ended for fp in folded if keys[fp] == r.open_key
-		]
-		again = [x for x in again if x[2].fired]
-		_insert_new(source.name, again, now, previous={r.open_key: r.incident for r in ended})
-		rows.update(_lock(sorted(k for k, *_ in again)))
+		again = [(r.open_key, fp_of[r.open_key]) for r in ended if folded[fp_of[r.open_key]].fired]
+		_insert_new(source.name, [(key, fp, folded[fp], by_fp[fp]) for key, fp in again], now)
+		rows.update(_lock(sorted(key for key, _fp in again)))
 	updates, comments, to_open, to_resolve, to_reopen = [], [], [], [], []
 	for fp, f in folded.items():
 		row = rows.get(keys[fp])
@@ -226,16 +224,13 @@ def ingest(source, items: list[Prepared]) -> Result:
 		changes = list(f.changes)
 		if changes and changes[0] == row.alert_status.lower():
 			changes = changes[1:]
-		for change in changes:
-			comments.append((row.incident, _change_line(change, alert, now)))
+		comments += [(row.incident, _change_line(change, alert, now)) for change in changes]
+		result.updated.append(row.incident)  # one open incident per fingerprint: listed once
 		if changes:
-			result.updated.append(row.incident)
 			if status == "Resolved" and source.resolve_on_recovery and row.incident_status in OPEN_STATUSES:
 				to_resolve.append(row.incident)
 			elif status == "Firing" and row.incident_status == "Resolved":
 				to_reopen.append(row.incident)
-		elif row.incident not in result.updated:
-			result.updated.append(row.incident)
 	_update(updates)
 	_add_comments(comments, now)
 	previous = _previous_incidents(source.name, [f.alert.fingerprint for _r, f, _p in to_open])
@@ -254,7 +249,7 @@ def ingest(source, items: list[Prepared]) -> Result:
 	return result
 
 
-def _insert_new(source: str, entries, now, previous: dict | None = None) -> None:
+def _insert_new(source: str, entries, now) -> None:
 	"""One statement: a row per fingerprint that fired, unless its open row exists (INSERT IGNORE on
 	the unique open key; a concurrent batch inserting the same key waits, then is ignored)."""
 	if not entries:
@@ -263,7 +258,7 @@ def _insert_new(source: str, entries, now, previous: dict | None = None) -> None
 	values, params = [], []
 	for key, fp, f, prepared in entries:
 		first = f.first_firing or f.alert
-		values.append("(%s, %s, %s, %s, %s, %s, %s, %s, 'Firing', 0, %s, %s, %s, %s, %s, %s, %s, %s)")
+		values.append("(%s, %s, %s, %s, %s, %s, %s, %s, 'Firing', 0, %s, %s, %s, %s, %s, %s, %s)")
 		params += [
 			frappe.generate_hash(length=12),
 			now,
@@ -280,12 +275,11 @@ def _insert_new(source: str, entries, now, previous: dict | None = None) -> None
 			first.summary,
 			json.dumps(first.labels, ensure_ascii=False, sort_keys=True)[:10000],
 			prepared.ci,
-			(previous or {}).get(key),
 		]
 	frappe.db.sql(
 		f"""insert ignore into `{TABLE}` (name, creation, modified, owner, modified_by, source, fingerprint,
 			open_key, alert_status, occurrences, first_seen, last_seen, starts_at, severity, summary, labels,
-			configuration_item, previous_incident)
+			configuration_item)
 		values {", ".join(values)}""",
 		params,
 	)
@@ -296,8 +290,7 @@ def _lock(keys: list[str]) -> dict[str, frappe._dict]:
 	if not keys:
 		return {}
 	rows = frappe.db.sql(
-		f"""select a.name, a.open_key, a.alert_status, a.incident, a.occurrences, a.previous_incident,
-			i.status as incident_status
+		f"""select a.name, a.open_key, a.alert_status, a.incident, a.occurrences, i.status as incident_status
 		from `{TABLE}` a left join `tabITIL Incident` i on i.name = a.incident
 		where a.open_key in %(keys)s order by a.open_key for update""",
 		{"keys": tuple(keys)},
@@ -421,7 +414,6 @@ def _open_incident(source, row, f, prepared: Prepared, result: Result, previous:
 		result.errors.append((alert.fingerprint, _("the incident could not be opened: {0}").format(e)))
 		frappe.log_error(title=f"ITIL monitoring event {alert.fingerprint}")
 		return None
-	previous = previous or row.previous_incident
 	frappe.db.sql(
 		f"update `{TABLE}` set incident = %s, previous_incident = %s where name = %s",
 		(incident.name, previous, row.name),

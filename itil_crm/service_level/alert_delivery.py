@@ -262,6 +262,7 @@ def _enabled_users(emails: set[str]) -> dict[str, str]:
 def deliver_pending(limit: int = BATCH) -> int:
 	"""The background job: the other channels of pending alerts, a batch per transaction."""
 	rules = [n for n in notifications() if n.channel != "System Notification"]
+	base = get_context(None)  # safe globals built once per run
 	sent = 0
 	while True:
 		names = frappe.db.sql_list(
@@ -273,7 +274,7 @@ def deliver_pending(limit: int = BATCH) -> int:
 		for name in names:
 			doc = frappe.get_doc(ALERT, name)
 			for rule in rules:
-				context = get_context(doc)
+				context = {**base, "doc": doc}
 				if rule.condition and not frappe.safe_eval(rule.condition, None, context):
 					continue
 				rule.send(doc)

@@ -50,9 +50,7 @@ def on_incident_update(doc, method=None) -> None:
 		if not leg.is_external or leg.outcome != "Open":
 			continue
 		connector = connector_of(leg.support_group)
-		if connector and not frappe.db.exists(
-			TABLE.removeprefix("tab"), {"leg": leg.name, "event": "Create"}
-		):
+		if connector and not frappe.db.exists("ITIL Supplier Exchange", {"leg": leg.name, "event": "Create"}):
 			queue(connector, doc, leg, "Create")
 	before = doc.get_doc_before_save()
 	if before and before.status != doc.status:

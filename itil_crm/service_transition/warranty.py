@@ -85,18 +85,22 @@ def note_warranty(incident, method=None) -> None:
 		incident.add_comment("Info", note)
 
 
-def summary(go_live: str) -> list[dict]:
-	"""Warranty incidents of a go-live by priority: counts, open, breached, SLA compliance."""
-	rows = frappe.db.sql(
-		"""select inc.priority, p.rank, inc.status, inc.sla_status, count(*) as n
+def incidents(go_live: str) -> list[frappe._dict]:
+	"""The go-live's warranty incidents (cancelled ones aside) with their priority's rank: one query that
+	the dashboard and the exit criteria share."""
+	return frappe.db.sql(
+		"""select inc.name, inc.priority, p.rank, inc.status, inc.sla_status, 1 as n
 		from `tabITIL Incident` inc left join `tabITIL Priority` p on p.name = inc.priority
-		where inc.warranty_go_live = %s and inc.status != 'Cancelled'
-		group by inc.priority, p.rank, inc.status, inc.sla_status""",
+		where inc.warranty_go_live = %s and inc.status != 'Cancelled'""",
 		go_live,
 		as_dict=True,
 	)
+
+
+def summary(go_live: str, rows: list | None = None) -> list[dict]:
+	"""Warranty incidents of a go-live by priority: counts, open, breached, SLA compliance."""
 	by_priority: dict[str, dict] = {}
-	for r in rows:
+	for r in incidents(go_live) if rows is None else rows:
 		entry = by_priority.setdefault(
 			r.priority or "",
 			{
@@ -126,10 +130,11 @@ def warranty_summary(go_live: str) -> dict:
 		frappe.throw(_("ITIL Go-Live {0} does not exist.").format(go_live), frappe.DoesNotExistError)
 	doc = frappe.get_doc("ITIL Go-Live", go_live)
 	doc.check_permission("read")
-	criteria = evaluate(doc)
+	rows = incidents(go_live)
+	criteria = evaluate(doc, rows)
 	return {
-		"by_priority": summary(go_live),
-		"sla_compliance": rules.sla_compliance(_sla_statuses(go_live)),
+		"by_priority": summary(go_live, rows),
+		"sla_compliance": rules.sla_compliance(r.sla_status for r in rows),
 		"target": flt(settings().warranty_sla_target) or None,
 		"criteria": [c.__dict__ for c in criteria],
 		"criteria_text": describe(criteria),
@@ -150,31 +155,13 @@ def exit_rules() -> rules.ExitRules:
 	)
 
 
-def _sla_statuses(go_live: str) -> list[str]:
-	return frappe.get_all(
-		"ITIL Incident",
-		filters={"warranty_go_live": go_live, "status": ["!=", "Cancelled"]},
-		pluck="sla_status",
-	)
-
-
-def evaluate(go_live) -> list[rules.Criterion]:
-	open_incidents = []
-	if not go_live.is_new():
-		open_incidents = [
-			(r.name, r.rank)
-			for r in frappe.db.sql(
-				"""select inc.name, p.rank from `tabITIL Incident` inc
-				left join `tabITIL Priority` p on p.name = inc.priority
-				where inc.warranty_go_live = %s and inc.status in %s""",
-				(go_live.name, OPEN_STATUSES),
-				as_dict=True,
-			)
-		]
+def evaluate(go_live, rows: list | None = None) -> list[rules.Criterion]:
+	if rows is None:
+		rows = [] if go_live.is_new() else incidents(go_live.name)
 	return rules.exit_criteria(
 		[(row.task, bool(row.is_exit_criterion), bool(row.done)) for row in go_live.checklist],
-		open_incidents,
-		[] if go_live.is_new() else _sla_statuses(go_live.name),
+		[(r.name, r.rank) for r in rows if r.status in OPEN_STATUSES],
+		[r.sla_status for r in rows],
 		exit_rules(),
 	)
 
@@ -249,9 +236,10 @@ def _move(name: str, moves: list[str]) -> None:
 		doc.flags.ignore_permissions = True
 		doc.save()
 	if doc.status == "Final Review":
-		_notify(
+		alert(
 			[doc.project_manager or doc.owner],
-			doc,
+			"ITIL Go-Live",
+			doc.name,
 			_("The warranty period of go-live {0} ({1}) has ended: hold its final review.").format(
 				doc.name, doc.title
 			),
@@ -294,7 +282,7 @@ def remind(day) -> int:
 			if stage == "overdue"
 			else _("Go-live {0}: “{1}” is due on {2}.")
 		).format(doc.name, (item.task or "")[:120], frappe.format(item.due_date, "Date"))
-		_notify(owners(doc, item), doc, subject)
+		alert(owners(doc, item), "ITIL Go-Live", doc.name, subject)
 		frappe.db.set_value(
 			"ITIL Go-Live Checklist Item", item.name, "reminder_stage", stage, update_modified=False
 		)
@@ -321,7 +309,3 @@ def owners(go_live, item) -> list[str]:
 		users = [frappe.db.get_value("ITIL Change", go_live.change, "owner")]
 	users = [u for u in dict.fromkeys(users) if u]
 	return users or [go_live.project_manager or go_live.owner]
-
-
-def _notify(users: list[str], doc, subject: str) -> None:
-	alert(users, "ITIL Go-Live", doc.name, subject)
