@@ -600,3 +600,37 @@ def test_beyond_the_indexed_horizon_the_walk_takes_over():
 	assert stats["walks"] == 1
 	assert end == walk_add(cal, start, target)
 	assert business_seconds_between(cal, start, end) == target
+
+
+@PROPERTY
+@given(calendars(), st.data())
+def test_the_hot_path_gives_the_general_answer(cal, data):
+	"""A start in the calendar's own zone, without stats, is answered by the index's wall-clock path
+	(no UTC datetimes on the way): the same instant, offset and wall time as the walk, integer or
+	float amounts, every start (days with an offset change fall back to the general path)."""
+	start = data.draw(instants(cal.timezone))
+	seconds = data.draw(
+		st.one_of(
+			st.integers(1, 2 * 52 * int(week_seconds(cal))), st.floats(1e-6, 2 * 52 * week_seconds(cal))
+		)
+	)
+	add_business_seconds(cal, start, 1, stats={})  # prepares and indexes the calendar around start
+	got = add_business_seconds(cal, start, seconds)
+	want = walk_add(cal, start, seconds)
+	assert (got.astimezone(UTC), got.utcoffset(), got.replace(tzinfo=None), got.tzinfo) == (
+		want.astimezone(UTC),
+		want.utcoffset(),
+		want.replace(tzinfo=None),
+		want.tzinfo,
+	)
+
+
+def test_the_hot_path_answers_a_plain_local_start():
+	"""Not dead code: a Tuesday-morning start in the calendar's zone is answered by the wall-clock path,
+	a start given in UTC (the same instant) by the general one, with the same deadline."""
+	start = paris(2026, 3, 3, 10, 30)
+	first = add_business_seconds(HOLIDAY_CAL, start, 30 * 8 * H)
+	assert HOLIDAY_CAL._index.add_local(start, 4 * H * 1_000_000) == paris(2026, 3, 3, 14, 30)
+	assert same_instant(first, add_business_seconds(HOLIDAY_CAL, start.astimezone(UTC), 30 * 8 * H))
+	assert first == walk_add(HOLIDAY_CAL, start, 30 * 8 * H)
+	assert HOLIDAY_CAL._index.add_local(paris(2026, 3, 29, 10), 1) is None  # spring forward in Paris

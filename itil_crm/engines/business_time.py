@@ -37,6 +37,9 @@ _UTC = dt.timezone.utc
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=_UTC)
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _ONE_US = dt.timedelta(microseconds=1)
+_DATETIME = dt.datetime  # the exact type the hot path accepts (subclasses go the long way)
+_FAST_MAX = 1e12  # seconds: larger amounts go the long way (and its checks)
+_FROM_TIMESTAMP = dt.datetime.fromtimestamp
 _TIME_TEXT = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.0+)?)?\s*$")
 
 
@@ -48,6 +51,7 @@ class Calendar:
 	intervals: tuple[tuple[int, int, int], ...] = ()
 	holidays: frozenset[dt.date] = frozenset()
 	is_24x7: bool = False
+	_index = None  # not a field: the prepared calendar's index, once computed (see _prepare)
 
 	def __post_init__(self) -> None:
 		check_timezone(self.timezone)
@@ -123,6 +127,18 @@ def add_business_seconds(
 	An amount used up exactly at the end of an interval gives that end. ``stats`` (optional) counts the
 	days walked one by one (``day_steps``) and the jumps over whole weeks (``week_skips``).
 	"""
+	index = cal._index
+	if index is not None and start.tzinfo is index.zone and start.__class__ is _DATETIME and stats is None:
+		# the hot path: a plain local time on an indexed day (the same answer as below, sooner)
+		kind = seconds.__class__
+		if kind is int and 0 < seconds < _FAST_MAX:
+			found = index.add_local(start, seconds * US)
+		elif kind is float and 0 < seconds < _FAST_MAX:
+			found = index.add_local(start, round(seconds * US))
+		else:
+			found = None
+		if found is not None:
+			return found
 	_check_aware(start, "start")
 	if not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds < 0:
 		raise ValueError(f"Business seconds must be a finite number >= 0, got {seconds!r}.")
@@ -167,7 +183,7 @@ def business_seconds_between(
 class _Prepared:
 	"""A validated calendar ready for computation."""
 
-	__slots__ = ("by_weekday", "holiday_list", "holidays", "index", "spans", "tz", "week_us", "zone")
+	__slots__ = ("by_weekday", "holiday_list", "holidays", "index", "tz", "week_us", "zone")
 
 	def __init__(self, cal: Calendar) -> None:
 		self.tz = cal.timezone
@@ -184,7 +200,6 @@ class _Prepared:
 			)
 		self.holidays = cal.holidays
 		self.holiday_list = tuple(sorted(cal.holidays))
-		self.spans: dict[int, tuple[tuple[int, int], ...]] = {}
 		self.index = _Index(self)
 
 
@@ -193,16 +208,21 @@ class _Index:
 
 	``starts[i]`` is the UTC instant (µs) at which local day ``first + i`` begins (its 00:00, first
 	occurrence) and ``cum[i]`` the business µs from ``starts[0]`` to ``starts[i]``; both have one entry
-	more than the days covered. A day's intervals lie between its start and the next day's, so the
+	more than the days covered. ``spans[i]`` are the day's working intervals (UTC µs) and ``walls[i]``
+	its start again when the day has no offset change (a wall time on it is then its start plus the
+	time of day), None otherwise. A day's intervals lie between its start and the next day's, so the
 	business time up to an instant is the cumulative value of its day plus that day's intervals before
-	it. The three are replaced together (readers never see a half-grown index).
+	it. The state is replaced whole (readers never see a half-grown index).
 	"""
 
-	__slots__ = ("_lock", "_state", "p")
+	__slots__ = ("_lock", "_state", "origin", "origin_ordinal", "p", "zone")
 
 	def __init__(self, p: _Prepared) -> None:
 		self.p = p
-		self._state: tuple[int, tuple[int, ...], tuple[int, ...]] | None = None
+		self.zone = p.zone
+		self.origin = dt.datetime(2000, 1, 1, tzinfo=p.zone)  # local midnight, to read wall times
+		self.origin_ordinal = self.origin.toordinal()
+		self._state: tuple | None = None
 		self._lock = threading.Lock()
 
 	def between(self, ua: int, ub: int) -> int | None:
@@ -215,14 +235,14 @@ class _Index:
 		by a binary search on the cumulative values, then that day's intervals."""
 		if not self._cover(pos, pos):
 			return None
-		first, starts, cum = self._state
+		_first, starts, cum, spans, _walls = self._state
 		i = bisect_right(starts, pos) - 1
-		found, remaining = _take(_ordinal_spans(self.p, first + i), pos, amount)
+		found, remaining = _take(spans[i], pos, amount)
 		if found is not None:
 			return found
 		target = cum[i + 1] + remaining
 		while True:
-			first, starts, cum = self._state  # growing backwards never happens here: i stays valid
+			_first, starts, cum, spans, _walls = self._state  # growing backwards never happens here
 			# the first day after pos's with business time up to the target (used up exactly at a
 			# day's end: that day; nothing left: the first day with any business time)
 			j = bisect_right(cum, target, i + 1) if remaining == 0 else bisect_left(cum, target, i + 2)
@@ -230,16 +250,60 @@ class _Index:
 				break
 			if not self._grow(forward=True):
 				return None
-		found, _left = _take(_ordinal_spans(self.p, first + j - 1), _NO_FLOOR, target - cum[j - 1])
+		found, _left = _take(spans[j - 1], _NO_FLOOR, target - cum[j - 1])
 		if found is None:  # pragma: no cover
 			raise AssertionError("business time index out of step")
 		return found
 
+	def add_local(self, start: dt.datetime, amount: int) -> dt.datetime | None:
+		"""``add`` for a datetime in the calendar's zone on an indexed day without an offset change,
+		answered as a datetime in that zone; None when the general path must answer (the same
+		arithmetic, written out: no conversion through UTC datetimes)."""
+		state = self._state
+		if state is None:
+			return None
+		first, _starts, cum, spans, walls = state
+		wall = start - self.origin  # same tzinfo: wall-clock arithmetic, no offset looked up
+		i = wall.days + self.origin_ordinal - first
+		if not 0 <= i < len(spans):
+			return None
+		base = walls[i]
+		if base is None:
+			return None
+		pos = base + wall.seconds * US + wall.microseconds
+		remaining = amount
+		for s, e in spans[i]:
+			if s < pos:
+				s = pos
+			if e > s:
+				if remaining <= e - s:
+					found = s + remaining
+					break
+				remaining -= e - s
+		else:
+			found = None
+		if found is None:
+			target = cum[i + 1] + remaining
+			j = bisect_right(cum, target, i + 1) if remaining == 0 else bisect_left(cum, target, i + 2)
+			if j >= len(cum):
+				return None
+			remaining = target - cum[j - 1]
+			for s, e in spans[j - 1]:
+				if remaining <= e - s:
+					found = s + remaining
+					break
+				remaining -= e - s
+			else:  # pragma: no cover
+				raise AssertionError("business time index out of step")
+		seconds, micro = divmod(found, US)
+		moment = _FROM_TIMESTAMP(seconds, self.zone)
+		return moment.replace(microsecond=micro) if micro else moment
+
 	def _upto(self, x: int) -> int:
-		first, starts, cum = self._state
+		_first, starts, cum, spans, _walls = self._state
 		i = bisect_right(starts, x) - 1
 		total = cum[i]
-		for s, e in _ordinal_spans(self.p, first + i):
+		for s, e in spans[i]:
 			if x > s:
 				total += min(x, e) - s
 		return total
@@ -264,7 +328,7 @@ class _Index:
 
 	def _grow(self, forward: bool) -> bool:
 		with self._lock:
-			first, starts, cum = self._state
+			first, starts, cum, spans, walls = self._state
 			first_year = dt.date.fromordinal(first).year
 			last_year = dt.date.fromordinal(first + len(starts) - 2).year
 			if last_year - first_year + 1 >= MAX_INDEX_YEARS:
@@ -275,21 +339,29 @@ class _Index:
 				more = self._build(last_year + 1, last_year + 1)
 				if more is None:
 					return False
-				_f, more_starts, more_cum = more
+				_f, more_starts, more_cum, more_spans, more_walls = more
 				base = cum[-1]
-				self._state = (first, starts + more_starts[1:], cum + tuple(base + c for c in more_cum[1:]))
+				self._state = (
+					first,
+					starts + more_starts[1:],
+					cum + tuple(base + c for c in more_cum[1:]),
+					spans + more_spans,
+					walls + more_walls,
+				)
 			else:
 				if first_year <= 2:
 					return False
 				more = self._build(first_year - 1, first_year - 1)
 				if more is None:
 					return False
-				more_first, more_starts, more_cum = more
+				more_first, more_starts, more_cum, more_spans, more_walls = more
 				base = more_cum[-1]
 				self._state = (
 					more_first,
 					more_starts + starts[1:],
 					more_cum + tuple(base + c for c in cum[1:]),
+					more_spans + spans,
+					more_walls + walls,
 				)
 			return True
 
@@ -297,16 +369,20 @@ class _Index:
 		p = self.p
 		first = dt.date(first_year, 1, 1).toordinal()
 		end = dt.date(last_year + 1, 1, 1).toordinal()
-		starts, cum, total = [], [0], 0
+		starts, cum, spans, walls, total = [], [0], [], [], 0
 		try:
 			for ordinal in range(first, end + 1):
 				starts.append(_day_start(p, ordinal))
 				if ordinal < end:
-					total += sum(e - s for s, e in _day_spans(p, dt.date.fromordinal(ordinal)))
+					day = dt.date.fromordinal(ordinal)
+					found = tuple(_day_spans(p, day))
+					spans.append(found)
+					walls.append(None if day in _transition_date_set(p.tz, day.year) else starts[-1])
+					total += sum(e - s for s, e in found)
 					cum.append(total)
 		except (OverflowError, ValueError):
 			return None
-		return first, tuple(starts), tuple(cum)
+		return first, tuple(starts), tuple(cum), tuple(spans), tuple(walls)
 
 
 def _day_start(p: _Prepared, ordinal: int) -> int:
@@ -324,6 +400,7 @@ def _prepare(cal: Calendar) -> _Prepared:
 	if found is None:
 		found = _shared_prepared(cal)
 		object.__setattr__(cal, "_prepared", found)
+		object.__setattr__(cal, "_index", found.index)
 	return found
 
 
@@ -438,18 +515,6 @@ def _next_dirty(p: _Prepared, day: dt.date, limit: dt.date) -> dt.date | None:
 			if dates[j] < limit and (found is None or dates[j] < found):
 				found = dates[j]
 			break
-	return found
-
-
-def _ordinal_spans(p: _Prepared, ordinal: int) -> tuple[tuple[int, int], ...]:
-	"""_day_spans by ordinal, cached: the index asks for one day per computation, often the same."""
-	cache = p.spans
-	found = cache.get(ordinal)
-	if found is None:
-		found = tuple(_day_spans(p, dt.date.fromordinal(ordinal)))
-		if len(cache) > 50_000:
-			cache.clear()
-		cache[ordinal] = found
 	return found
 
 
