@@ -104,6 +104,12 @@ doc_events = {
 			"itil_crm.service_level.supplier_connector.on_incident_update",
 		],
 	},
+	# the agreements an incident may be given are cached (service_level.selection)
+	"ITIL Service Agreement": {
+		"on_update": "itil_crm.service_level.selection.forget_candidates",
+		"on_trash": "itil_crm.service_level.selection.forget_candidates",
+		"after_rename": "itil_crm.service_level.selection.forget_candidates",
+	},
 	# known errors: their search terms, and the alerts when their workaround or fix moves
 	"ITIL Known Error": {
 		"on_update": [

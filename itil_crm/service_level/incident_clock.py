@@ -10,6 +10,7 @@ from frappe import _
 
 from itil_crm.engines.business_time import add_business_seconds
 from itil_crm.engines.sla_clock import ClockResult, Event, compute_clock
+from itil_crm.service_level import child_rows
 from itil_crm.service_level import time as T
 from itil_crm.service_level.agreements import load_agreement
 from itil_crm.service_level.selection import select_for
@@ -19,11 +20,14 @@ RESPONDED_STATUSES = ("In Progress", "Resolved")
 
 
 def log_event(doc, kind: str, at, value: str | None = None, note: str | None = None) -> None:
-	doc.append("sla_events", {"event_type": kind, "at": T.naive(at), "value": value, "note": note})
+	"""An event of this save, written with the incident (service_level.child_rows)."""
+	child_rows.add(
+		doc, child_rows.EVENTS, {"event_type": kind, "at": T.naive(at), "value": value, "note": note}
+	)
 
 
 def has_event(doc, kind: str) -> bool:
-	return any(row.event_type == kind for row in doc.sla_events)
+	return any(row.event_type == kind for row in child_rows.rows(doc, child_rows.EVENTS))
 
 
 def engine_events(rows) -> list[Event]:
@@ -33,7 +37,7 @@ def engine_events(rows) -> list[Event]:
 def record_changes(doc, previous_status: str | None, now) -> None:
 	"""Append the events this save brings, and (re)select the agreement when its inputs changed."""
 	before = None if doc.is_new() else doc.get_doc_before_save()
-	if not doc.sla_events:
+	if not child_rows.rows(doc, child_rows.EVENTS):
 		log_event(doc, "opened", T.aware(doc.opened_on) or now)
 	if doc.is_new() or _selection_inputs(before) != _selection_inputs(doc) or not doc.service_agreement:
 		selection = select_for(doc)
@@ -82,13 +86,14 @@ def clock_for(events: list[Event], agreement_name: str | None, now) -> ClockResu
 
 
 def compute(doc, now) -> ClockResult | None:
-	return clock_for(engine_events(doc.sla_events), doc.service_agreement, now)
+	return clock_for(engine_events(child_rows.rows(doc, child_rows.EVENTS)), doc.service_agreement, now)
 
 
 def apply(doc, result: ClockResult | None, now) -> None:
 	"""Store the clock on the incident, and when the sweep should look at it next."""
 	if not doc.is_new():  # the sweep may have sent alerts since this form was loaded
-		stored = frappe.db.get_value(doc.doctype, doc.name, "sla_notified")
+		before = doc.get_doc_before_save()  # read by this save, the row locked until it commits
+		stored = before.sla_notified if before else frappe.db.get_value(doc.doctype, doc.name, "sla_notified")
 		doc.sla_notified = join_keys(notified_keys(doc.sla_notified) | notified_keys(stored))
 	if result is None:
 		doc.update(

@@ -6,13 +6,14 @@ that overran their own targets."""
 import frappe
 
 from itil_crm.engines.sla_clock import Event, compute_clock
+from itil_crm.service_level import child_rows
 from itil_crm.service_level import time as T
 from itil_crm.service_level.agreements import load_agreement
 from itil_crm.service_level.incident_clock import OPEN_STATUSES, engine_events
 
 
 def open_leg(doc):
-	return next((leg for leg in doc.legs if leg.outcome == "Open"), None)
+	return next((leg for leg in child_rows.rows(doc, child_rows.LEGS) if leg.outcome == "Open"), None)
 
 
 def _group(name: str):
@@ -40,8 +41,9 @@ def update_legs(doc, now) -> None:
 			if group.service_agreement
 			else None
 		)
-		doc.append(
-			"legs",
+		child_rows.add(
+			doc,
+			child_rows.LEGS,
 			{
 				"support_group": doc.support_group,
 				"tier": group.tier,
@@ -75,9 +77,9 @@ def leg_events(leg, incident_events: list[Event], priority: str | None) -> list[
 
 def time_legs(doc, now) -> None:
 	"""Elapsed, due date and breach of every leg, from the incident's event log."""
-	incident_events = engine_events(doc.sla_events)
+	incident_events = engine_events(child_rows.rows(doc, child_rows.EVENTS))
 	sla_breached = doc.sla_status in ("Breached", "Missed")
-	for leg in doc.legs:
+	for leg in child_rows.rows(doc, child_rows.LEGS):
 		agreement = load_agreement(leg.service_agreement)
 		target = agreement.targets.get(doc.priority) if agreement else None
 		if not agreement or target is None:

@@ -6,9 +6,33 @@ from frappe.utils import getdate
 from itil_crm.engines.agreement_selection import Candidate, Selection, select_agreement
 from itil_crm.integrations.apps import is_installed
 
+CANDIDATES_KEY = "itil_crm:sla_candidates"
+CANDIDATES_TTL = 3600  # seconds in Redis; a save or deletion of an agreement forgets them at once
+
 
 def candidates() -> list[Candidate]:
-	"""Every SLA that may be selected (read only when the selection's inputs change, not on every save)."""
+	"""Every SLA that may be selected, from the cache (read once, then again after an agreement changes)."""
+	found = frappe.cache.get_value(CANDIDATES_KEY)  # then kept for the rest of the request
+	if found is None:
+		found = read_candidates()
+		frappe.cache.set_value(CANDIDATES_KEY, found, expires_in_sec=CANDIDATES_TTL)
+	return found
+
+
+def forget_candidates(doc=None, method=None, *args) -> None:
+	"""ITIL Service Agreement saved, renamed or deleted: forget the cached candidates now, and again when the
+	transaction ends (another request may have cached them in between; a rollback undoes the change)."""
+	frappe.cache.delete_value(CANDIDATES_KEY)
+	for hooks in (frappe.db.after_commit, frappe.db.after_rollback):
+		hooks.add(_forget)
+
+
+def _forget() -> None:
+	frappe.cache.delete_value(CANDIDATES_KEY)
+
+
+def read_candidates() -> list[Candidate]:
+	"""Every SLA that may be selected, read from the database."""
 	group = (
 		", sla_customer_group as customer_group"
 		if frappe.get_meta("ITIL Service Agreement").has_field("sla_customer_group")

@@ -20,7 +20,15 @@ def system_zone() -> ZoneInfo:
 def aware(value) -> dt.datetime | None:
 	if not value:
 		return None
-	moment = get_datetime(value)
+	if value.__class__ is dt.datetime:
+		moment = value
+	elif isinstance(value, str):  # as Frappe stores them: ISO text, read without a general parser
+		try:
+			moment = dt.datetime.fromisoformat(value)
+		except ValueError:
+			moment = get_datetime(value)
+	else:
+		moment = get_datetime(value)
 	return moment if moment.tzinfo else moment.replace(tzinfo=system_zone())
 
 

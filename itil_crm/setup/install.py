@@ -6,6 +6,7 @@ from itil_crm.incident_management import duplicates
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field_names
 from itil_crm.service_desk import assignment
 from itil_crm.service_level.calendars import follow_system_time_zone
+from itil_crm.service_level.selection import forget_candidates
 from itil_crm.setup import default_data as D
 from itil_crm.setup.seed import seed_defaults
 from itil_crm.setup.ticket_intake import FORM_SCRIPT, remove_ticket_intake, seed_ticket_intake
@@ -27,6 +28,7 @@ def after_migrate():
 	sync_custom_fields()
 	ensure_indexes()
 	follow_system_time_zone()  # also when the zone was written without System Settings' hooks
+	forget_candidates()  # patches may have changed agreements
 
 
 def after_app_install(app_name: str):
@@ -34,6 +36,7 @@ def after_app_install(app_name: str):
 	if app_name in CUSTOM_FIELDS and app_name != APP and APP in frappe.get_installed_apps():
 		sync_custom_fields(apps=[app_name])
 		seed_ticket_intake(apps=[app_name])
+		forget_candidates()  # ERPNext brings the customer group to select on
 
 
 def before_app_uninstall(app_name: str):

@@ -133,6 +133,8 @@ function render_suggestions(frm, field, rows) {
 
 frappe.ui.form.on("ITIL Incident", {
 	setup(frm) {
+		// the server sets the tier from the group on save; the form shows it at once
+		frm.add_fetch("support_group", "tier", "tier");
 		frm.set_query("customer_type", () => ({
 			filters: { name: ["in", ["Customer", "HD Customer"]] },
 		}));

@@ -6,11 +6,12 @@ from frappe import _
 from frappe.model.document import Document
 
 from itil_crm.engines.lifecycle import INCIDENT
+from itil_crm.incident_management import numbering
 from itil_crm.incident_management.priority import check_override_allowed, decide
 from itil_crm.integrations.apps import validate_customer, validate_source
 from itil_crm.lifecycle import enforce
 from itil_crm.service_desk import callers, escalation
-from itil_crm.service_level import incident_clock
+from itil_crm.service_level import child_rows, incident_clock
 from itil_crm.service_level import time as service_time
 from itil_crm.service_level.legs import update_legs
 from itil_crm.service_transition import warranty
@@ -92,6 +93,39 @@ class ITILIncident(Document):
 		warranty_go_live: DF.Link | None
 	# end: auto-generated types
 
+	def autoname(self):
+		"""Frappe's naming series, its counter advanced in one statement (incident_management.numbering)."""
+		numbering.name_incident(self)
+
+	def _set_defaults(self):
+		"""Frappe's defaults, a child table's defaults built only when it has new rows to fill (Frappe builds
+		them for every table on every insert: four deep copies, for tables that are still empty then)."""
+		if frappe.flags.in_import:
+			return
+		if self.is_new():
+			self.update_if_missing(frappe.new_doc(self.doctype, as_dict=True))
+		for df in self.meta.get_table_fields():
+			rows = [row for row in self.get(df.fieldname) or () if row.is_new()]
+			if rows:
+				defaults = frappe.new_doc(df.options, parent_doc=self, parentfield=df.fieldname, as_dict=True)
+				for row in rows:
+					row.update_if_missing(defaults)
+
+	def db_insert(self, *args, **kwargs):
+		"""The incident's row, then the rows this save added, one statement per table (child_rows)."""
+		result = super().db_insert(*args, **kwargs)
+		for field in (child_rows.LEGS, child_rows.EVENTS):
+			child_rows.write(self, field)
+		return result
+
+	def update_child_table(self, fieldname: str, df=None):
+		"""Frappe rewrites every row of a table on save: the event log only gains its new rows, the legs
+		are updated by Frappe and gain their new rows in one statement (child_rows)."""
+		if fieldname not in child_rows.APPEND_ONLY:
+			super().update_child_table(fieldname, df)
+		if fieldname in (child_rows.LEGS, child_rows.EVENTS):
+			child_rows.write(self, fieldname)
+
 	def before_validate(self):
 		"""Fill what the caller did not give: urgency from the channel, then the defaults of ITIL Settings
 		(incidents logged from a mailbox arrive with a subject and a sender only)."""
@@ -102,6 +136,12 @@ class ITILIncident(Document):
 			self.impact = self.impact or settings.default_impact
 			self.urgency = self.urgency or settings.default_urgency
 		self.opened_on = self.opened_on or service_time.naive(service_time.now())
+		# the group's tier, from the cached group (a fetch_from would query the group on every save)
+		self.tier = (
+			frappe.get_cached_value("ITIL Support Group", self.support_group, "tier") or 0
+			if self.support_group
+			else 0
+		)
 		if self.is_new():  # a mail, a ticket or an API call may give the caller's email alone
 			self.flags.identify_notes = callers.identify(self)
 
@@ -117,6 +157,7 @@ class ITILIncident(Document):
 				),
 				frappe.ValidationError,
 			)
+		child_rows.keep_stored_log(self)
 		previous = enforce(self, INCIDENT)
 		validate_customer(self)
 		validate_source(self)

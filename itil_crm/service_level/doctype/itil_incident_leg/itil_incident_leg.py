@@ -33,7 +33,11 @@ class ITILIncidentLeg(Document):
 		tier: DF.Int
 	# end: auto-generated types
 
-	pass
+	def db_insert(self, *args, **kwargs):
+		"""Written already with the rest of its incident's new rows (service_level.child_rows)."""
+		if self.flags.written:
+			return
+		return super().db_insert(*args, **kwargs)
 
 
 def on_doctype_update():

@@ -24,4 +24,8 @@ class ITILSLAEvent(Document):
 		value: DF.Data | None
 	# end: auto-generated types
 
-	pass
+	def db_insert(self, *args, **kwargs):
+		"""Written already with the rest of its incident's new log rows (service_level.child_rows)."""
+		if self.flags.written:
+			return
+		return super().db_insert(*args, **kwargs)
