@@ -174,22 +174,25 @@ def bench_group():
 			}
 		).insert()
 		frappe.db.commit()
-	try:
+	with removed_after("ITIL Support Group", name):
 		yield name
-	finally:
-		frappe.db.rollback()
-		frappe.delete_doc("ITIL Support Group", name, force=True)
-		frappe.db.commit()
 
 
 @contextmanager
 def plain_doctype():
 	make_plain_doctype()
-	try:
+	with removed_after("DocType", PLAIN):
 		yield PLAIN
+
+
+@contextmanager
+def removed_after(doctype: str, name: str):
+	"""Deleted (and committed) when the block ends, whatever the block left uncommitted."""
+	try:
+		yield
 	finally:
 		frappe.db.rollback()
-		frappe.delete_doc("DocType", PLAIN, force=True)
+		frappe.delete_doc(doctype, name, force=True)
 		frappe.db.commit()
 
 

@@ -328,41 +328,18 @@ class _Index:
 
 	def _grow(self, forward: bool) -> bool:
 		with self._lock:
-			first, starts, cum, spans, walls = self._state
+			first, starts, *_rest = state = self._state
 			first_year = dt.date.fromordinal(first).year
 			last_year = dt.date.fromordinal(first + len(starts) - 2).year
 			if last_year - first_year + 1 >= MAX_INDEX_YEARS:
 				return False
-			if forward:
-				if last_year >= 9998:
-					return False
-				more = self._build(last_year + 1, last_year + 1)
-				if more is None:
-					return False
-				_f, more_starts, more_cum, more_spans, more_walls = more
-				base = cum[-1]
-				self._state = (
-					first,
-					starts + more_starts[1:],
-					cum + tuple(base + c for c in more_cum[1:]),
-					spans + more_spans,
-					walls + more_walls,
-				)
-			else:
-				if first_year <= 2:
-					return False
-				more = self._build(first_year - 1, first_year - 1)
-				if more is None:
-					return False
-				more_first, more_starts, more_cum, more_spans, more_walls = more
-				base = more_cum[-1]
-				self._state = (
-					more_first,
-					more_starts + starts[1:],
-					more_cum + tuple(base + c for c in cum[1:]),
-					more_spans + spans,
-					more_walls + walls,
-				)
+			if (forward and last_year >= 9998) or (not forward and first_year <= 2):
+				return False
+			year = last_year + 1 if forward else first_year - 1
+			more = self._build(year, year)
+			if more is None:
+				return False
+			self._state = _joined(state, more) if forward else _joined(more, state)
 			return True
 
 	def _build(self, first_year: int, last_year: int):
@@ -383,6 +360,20 @@ class _Index:
 		except (OverflowError, ValueError):
 			return None
 		return first, tuple(starts), tuple(cum), tuple(spans), tuple(walls)
+
+
+def _joined(earlier: tuple, later: tuple) -> tuple:
+	"""Two index states of consecutive days as one (the later's cumulative values shifted)."""
+	first, starts, cum, spans, walls = earlier
+	_first, more_starts, more_cum, more_spans, more_walls = later
+	base = cum[-1]
+	return (
+		first,
+		starts + more_starts[1:],
+		cum + tuple(base + c for c in more_cum[1:]),
+		spans + more_spans,
+		walls + more_walls,
+	)
 
 
 def _day_start(p: _Prepared, ordinal: int) -> int:

@@ -21,10 +21,15 @@ LEGS = "legs"
 APPEND_ONLY = frozenset({EVENTS})
 
 
-def keep_stored_log(doc) -> None:
-	"""On the save of a stored incident, its event log is the one in the database (read by this save,
-	the row locked): a stale or partial copy in the form counts for nothing, and new rows follow on."""
-	before = None if doc.is_new() else doc.get_doc_before_save()
+def own_event_log(doc) -> None:
+	"""The event log is the app's. A new incident's starts empty (rows a caller sends are dropped; a Data
+	Import keeps them); a stored incident's is the one in the database (read by this save, the row
+	locked): a stale or partial copy in the form counts for nothing, and new rows follow on."""
+	if doc.is_new():
+		if not frappe.flags.in_import:
+			doc.set(EVENTS, [])
+		return
+	before = doc.get_doc_before_save()
 	if before is not None:
 		doc.set(EVENTS, [row.as_dict() for row in before.get(EVENTS)])
 

@@ -31,11 +31,16 @@ SUPPLIER_TAG = "#supplier"  # a comment starting with it is sent to the supplier
 EXCERPT = 2000
 
 
-def connector_of(group: str | None):
+def connector_of(group: str | None, doc=None):
+	"""The enabled connector of a supplier group, or None; looked up once per group for ``doc`` (the
+	incident being saved: its hooks ask again for each leg)."""
 	if not group:
 		return None
-	name = frappe.db.get_value("ITIL Supplier Connector", {"support_group": group, "enabled": 1})
-	return frappe.get_cached_doc("ITIL Supplier Connector", name) if name else None
+	memo = doc.flags.setdefault("supplier_connectors", {}) if doc is not None else {}
+	if group not in memo:
+		name = frappe.db.get_value("ITIL Supplier Connector", {"support_group": group, "enabled": 1})
+		memo[group] = frappe.get_cached_doc("ITIL Supplier Connector", name) if name else None
+	return memo[group]
 
 
 # --- queueing (in the transaction of the change) --------------------------------------------------
@@ -46,21 +51,22 @@ def on_incident_update(doc, method=None) -> None:
 	of an incident already sent queues an Update."""
 	if frappe.flags.itil_supplier_sync:
 		return
+	doc.flags.supplier_connectors = {}  # this save's lookups only
 	for leg in doc.legs or []:
 		if not leg.is_external or leg.outcome != "Open":
 			continue
-		connector = connector_of(leg.support_group)
+		connector = connector_of(leg.support_group, doc)
 		if connector and not frappe.db.exists("ITIL Supplier Exchange", {"leg": leg.name, "event": "Create"}):
 			queue(connector, doc, leg, "Create")
 	before = doc.get_doc_before_save()
 	if before and before.status != doc.status:
 		for leg in _sent_legs(doc):
-			queue(connector_of(leg.support_group), doc, leg, "Update")
+			queue(connector_of(leg.support_group, doc), doc, leg, "Update")
 
 
 def _sent_legs(doc) -> list:
 	"""UC legs of this incident whose Create was queued (open, or just closed by this save)."""
-	legs = [leg for leg in doc.legs or [] if leg.is_external and connector_of(leg.support_group)]
+	legs = [leg for leg in doc.legs or [] if leg.is_external and connector_of(leg.support_group, doc)]
 	if not legs:
 		return []
 	created = set(
@@ -84,7 +90,7 @@ def on_comment(doc, method=None) -> None:
 	incident = frappe.get_doc("ITIL Incident", doc.reference_name)
 	for leg in _sent_legs(incident):
 		queue(
-			connector_of(leg.support_group),
+			connector_of(leg.support_group, incident),
 			incident,
 			leg,
 			"Update",

@@ -101,6 +101,13 @@ class TestHotPath(ServiceLevelCase):
 		self.assertEqual([e.name for e in incident.sla_events], [row[0] for row in after])
 		self.assertEqual(frappe.db.get_value("ITIL Incident", incident.name, "sla_status"), "On Track")
 
+	def test_a_caller_cannot_seed_the_event_log(self):
+		forged = {"event_type": "responded", "at": "2026-01-01 09:00:00", "note": "forged"}
+		incident = make_incident(sla_events=[forged])
+		kinds = [row[2] for row in stored_events(incident.name)]
+		self.assertEqual(kinds, ["opened", "agreement", "priority"])
+		self.assertFalse(incident.first_responded_on)
+
 	def test_a_leg_is_released_and_the_next_one_added_on_escalation(self):
 		l2 = make_group("_Test Hot L2", 2)
 		l1 = make_group("_Test Hot L1", 1, escalates_to=l2.name)

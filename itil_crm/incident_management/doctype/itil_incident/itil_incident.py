@@ -157,7 +157,7 @@ class ITILIncident(Document):
 				),
 				frappe.ValidationError,
 			)
-		child_rows.keep_stored_log(self)
+		child_rows.own_event_log(self)
 		previous = enforce(self, INCIDENT)
 		validate_customer(self)
 		validate_source(self)
