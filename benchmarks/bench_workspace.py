@@ -1,0 +1,70 @@
+"""The ITIL workspace's number cards on a site with many incidents (issue 12: each within 300 ms).
+
+	cd <bench>/sites && ../env/bin/python <repo>/benchmarks/bench_workspace.py --site SITE [--open 100000]
+
+Writes N open incidents (a share breached, a share due within the hour, a share P1 / P2, the rest in
+every status) with bulk SQL, then times every number card of the ITIL workspace as the desk asks for it
+(``number_card.get_result`` through ``frappe.get_list`` for a Document Type card, the card's method for
+a Custom one): the median of 7 runs. Everything it writes is removed.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+
+import frappe
+from frappe.desk.doctype.number_card.number_card import get_result
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from bench_site import cleanup, seed
+
+
+def card_value(doc):
+	if doc.type == "Custom":
+		return frappe.get_attr(doc.method)()["value"]
+	return get_result(doc.as_dict(), doc.filters_json)
+
+
+def main():
+	parser = argparse.ArgumentParser()
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--open", type=int, default=100_000)
+	args = parser.parse_args()
+	frappe.init(site=args.site)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	from itil_crm.service_level import time as T
+
+	try:
+		cleanup()
+		load = seed(args.open, 0, 0.01, T.now())
+		# spread the seeded incidents over statuses, SLA states, priorities and due dates
+		frappe.db.sql(
+			"""update `tabITIL Incident` set
+				status = elt(1 + mod(crc32(name), 4), 'New', 'Assigned', 'In Progress', 'On Hold'),
+				sla_status = if(mod(crc32(name), 10) = 0, 'Breached', 'On Track'),
+				priority = if(mod(crc32(name), 7) = 0, 'P2 High', priority),
+				resolution_by = %s + interval mod(crc32(name), 2880) minute
+			where name like %s""",
+			(T.naive(T.now()), "BENCH-%"),
+		)
+		frappe.db.commit()
+		total = frappe.db.count("ITIL Incident")
+		print(f"{args.open:,} open incidents written in {load:.1f} s ({total:,} incidents on the site)")
+		workspace = frappe.get_doc("Workspace", "ITIL")
+		for row in workspace.number_cards:
+			doc = frappe.get_doc("Number Card", row.number_card_name)
+			times, result = [], None
+			for _ in range(7):
+				t0 = time.perf_counter()
+				result = card_value(doc)
+				times.append((time.perf_counter() - t0) * 1000)
+			print(f"  {doc.label:<34}{result:>10,.0f}{statistics.median(times):>10.1f} ms")
+	finally:
+		cleanup()
+		frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()

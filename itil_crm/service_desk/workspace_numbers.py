@@ -1,0 +1,33 @@
+"""The numbers of the ITIL workspace that a filter alone cannot say (Number Cards of type Custom).
+
+Each answers through ``frappe.get_list`` (the user's permissions apply, as for the other cards) with one
+indexed count, and tells the card where a click leads: the incident list, filtered the same way.
+"""
+
+import frappe
+from frappe.utils import add_to_date, now_datetime
+
+OPEN = ["New", "Assigned", "In Progress", "On Hold"]
+RUNNING = ["New", "Assigned", "In Progress"]  # On Hold: the clock is paused
+
+
+@frappe.whitelist()
+def at_risk(filters=None) -> dict:
+	"""Open incidents not breached yet whose resolution falls due within the hour."""
+	now = now_datetime()
+	conditions = [
+		["status", "in", RUNNING],
+		["sla_status", "in", ["On Track", "Warning"]],
+		["resolution_by", "between", [now, add_to_date(now, hours=1)]],
+	]
+	return _count(conditions)
+
+
+def _count(conditions: list) -> dict:
+	found = frappe.get_list("ITIL Incident", filters=conditions, fields=["count(*) as n"])
+	return {
+		"value": found[0].n if found else 0,
+		"fieldtype": "Int",
+		"route": ["List", "ITIL Incident"],
+		"route_options": {field: [op, value] for field, op, value in conditions},
+	}
