@@ -1,4 +1,5 @@
-"""Issue 12 in the desk: the ITIL workspace shows its numbers, and a number card leads to its list."""
+"""Issue 12 in the desk: the ITIL workspace shows its numbers and charts, and a number card leads to its
+list."""
 
 from conftest import insert
 
@@ -22,6 +23,9 @@ def test_a_number_card_leads_to_its_filtered_list(desk, base_url):
 		"Go-Lives In Warranty",
 	):
 		desk.locator(".number-widget-box", has_text=label).locator(".number").wait_for(timeout=20000)
+	for title in ("Incidents Opened And Resolved", "Open Backlog By Age", "Open Incidents By Priority"):
+		chart = desk.locator(".widget", has_text=title)
+		chart.locator("svg").first.wait_for(timeout=20000)
 	desk.screenshot(path="/tmp/itil_crm-workspace.png", full_page=True)
 	card.locator(".number").click()
 	desk.wait_for_url("**/app/itil-incident**", timeout=20000)

@@ -82,8 +82,13 @@ def ensure_indexes():
 	# candidate-problem job reads the window of incidents without a problem
 	frappe.db.add_index("ITIL Known Error Term", ["term", "known_error", "weight"])
 	frappe.db.add_index("ITIL Incident", ["opened_on", "problem"])
-	# the workspace's numbers: open incidents by SLA status, priority, and resolution due date
-	for columns in (["status", "sla_status"], ["status", "priority"], ["status", "resolution_by"]):
+	# the workspace's numbers and charts: open incidents by SLA status, priority, due date and age
+	for columns in (
+		["status", "sla_status"],
+		["status", "priority"],
+		["status", "resolution_by"],
+		["status", "opened_on"],
+	):
 		frappe.db.add_index("ITIL Incident", columns)
 
 

@@ -1,11 +1,11 @@
-"""The ITIL workspace's number cards: installed, on the workspace, and counting what they say."""
+"""The ITIL workspace's number cards and charts: installed, on the workspace, and counting what they say."""
 
 import frappe
 from frappe.desk.doctype.number_card.number_card import get_result
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
-from itil_crm.service_desk import workspace_numbers
+from itil_crm.service_desk import workspace_charts, workspace_numbers
 from itil_crm.tests.utils import make_incident
 
 CARDS = [
@@ -18,6 +18,28 @@ CARDS = [
 	"ITIL Changes Awaiting Authorisation",
 	"ITIL Go-Lives In Warranty",
 ]
+
+
+CHARTS = [
+	"ITIL Incident Flow",
+	"ITIL SLA Compliance",
+	"ITIL Open Incidents By Priority",
+	"ITIL Open Incidents By Group",
+	"ITIL Backlog By Age",
+]
+
+
+def chart_values(chart: str) -> dict:
+	"""A chart's data as the desk asks for it (recomputed, not from the chart cache): dataset name ->
+	{label: value}."""
+	data = workspace_charts.chart_data(chart) or {"labels": [], "datasets": []}
+	return {d.get("name"): dict(zip(data["labels"], d["values"], strict=True)) for d in data["datasets"]}
+
+
+def points(chart: str) -> dict:
+	"""The first dataset of a chart: label -> value."""
+	values = chart_values(chart)
+	return next(iter(values.values())) if values else {}
 
 
 def value(card: str) -> float:
@@ -61,3 +83,38 @@ class TestWorkspaceNumbers(FrappeTestCase):
 		self.assertEqual(answer["route"], ["List", "ITIL Incident"])
 		self.assertEqual(answer["route_options"]["status"], ["in", workspace_numbers.RUNNING])
 		self.assertEqual(answer["route_options"]["resolution_by"][0], "between")
+
+
+class TestWorkspaceCharts(FrappeTestCase):
+	def test_every_chart_is_installed_and_on_the_workspace(self):
+		workspace = frappe.get_doc("Workspace", "ITIL")
+		self.assertEqual([row.chart_name for row in workspace.charts], CHARTS)
+		for row in workspace.charts:
+			self.assertTrue(frappe.db.get_value("Dashboard Chart", row.chart_name, "is_standard"))
+			self.assertIn(f'"chart_name": "{row.label}"', workspace.content)
+
+	def test_the_charts_count_what_they_say(self):
+		by_priority = points("ITIL Open Incidents By Priority")
+		flow = chart_values("ITIL Incident Flow")
+		backlog = points("ITIL Backlog By Age")
+		incident = make_incident(impact="High", urgency="High")
+		after = points("ITIL Open Incidents By Priority")
+		self.assertEqual(after[incident.priority], by_priority.get(incident.priority, 0) + 1)
+		opened_before, _resolved = flow.values()
+		opened, resolved = chart_values("ITIL Incident Flow").values()
+		self.assertEqual(len(opened), 30)
+		self.assertEqual(sum(opened.values()), sum(opened_before.values()) + 1)
+		self.assertEqual(points("ITIL Backlog By Age")["0-1 days"], backlog["0-1 days"] + 1)
+		incident.status, incident.resolution_code = "Resolved", "Workaround Applied"
+		incident.save()
+		self.assertEqual(incident.sla_status, "Met")
+		_opened, resolved_after = chart_values("ITIL Incident Flow").values()
+		self.assertEqual(sum(resolved_after.values()), sum(resolved.values()) + 1)
+		self.assertEqual(
+			points("ITIL Open Incidents By Priority").get(incident.priority, 0),
+			by_priority.get(incident.priority, 0),
+		)
+		self.assertEqual(points("ITIL Backlog By Age")["0-1 days"], backlog["0-1 days"])
+		compliance = points("ITIL SLA Compliance")
+		self.assertTrue(compliance)
+		self.assertTrue(all(0 <= share <= 100 for share in compliance.values()), compliance)
