@@ -396,6 +396,7 @@ def cleanup():
 
 def bench_sweep(n_open: int, n_closed: int, due_share: float):
 	from itil_crm.service_level import time as T
+	from itil_crm.service_level.incident_clock import OPEN_STATUSES
 	from itil_crm.service_level.sweep import run_sweep
 
 	cleanup()
@@ -410,7 +411,7 @@ def bench_sweep(n_open: int, n_closed: int, due_share: float):
 		"ITIL Incident",
 		{
 			"next_sla_check": ["<=", T.naive(now)],
-			"status": ["in", ("New", "Assigned", "In Progress", "On Hold")],
+			"status": ["in", OPEN_STATUSES],
 		},
 	)
 	plan = frappe.db.sql(

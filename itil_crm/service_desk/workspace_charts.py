@@ -10,7 +10,8 @@ from frappe import _
 from frappe.utils import add_days, formatdate, getdate, now_datetime, nowdate
 from frappe.utils.dashboard import cache_source
 
-OPEN = ["New", "Assigned", "In Progress", "On Hold"]
+from itil_crm.service_level.incident_clock import OPEN_STATUSES
+
 SOURCES = "itil_crm.service_desk.dashboard_chart_source"
 FLOW_DAYS = 30
 COMPLIANCE_WEEKS = 12
@@ -65,7 +66,7 @@ def backlog_by_age() -> dict:
 	now = now_datetime()
 	labels, values = [], []
 	for low, high in AGES:
-		conditions = [["status", "in", OPEN], ["opened_on", "<=", add_days(now, -low)]]
+		conditions = [["status", "in", OPEN_STATUSES], ["opened_on", "<=", add_days(now, -low)]]
 		if high is not None:
 			conditions.append(["opened_on", ">", add_days(now, -high)])
 		found = frappe.get_list("ITIL Incident", filters=conditions, fields=["count(*) as n"])

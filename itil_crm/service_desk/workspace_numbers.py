@@ -7,8 +7,9 @@ indexed count, and tells the card where a click leads: the incident list, filter
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-OPEN = ["New", "Assigned", "In Progress", "On Hold"]
-RUNNING = ["New", "Assigned", "In Progress"]  # On Hold: the clock is paused
+from itil_crm.service_level.incident_clock import OPEN_STATUSES
+
+RUNNING = [status for status in OPEN_STATUSES if status != "On Hold"]  # On Hold: the clock is paused
 
 
 @frappe.whitelist()

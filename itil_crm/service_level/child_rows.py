@@ -18,6 +18,7 @@ from frappe.model.naming import make_autoname
 
 EVENTS = "sla_events"
 LEGS = "legs"
+TABLES = (LEGS, EVENTS)  # the tables whose new rows are written here
 APPEND_ONLY = frozenset({EVENTS})
 
 

@@ -114,7 +114,7 @@ class ITILIncident(Document):
 	def db_insert(self, *args, **kwargs):
 		"""The incident's row, then the rows this save added, one statement per table (child_rows)."""
 		result = super().db_insert(*args, **kwargs)
-		for field in (child_rows.LEGS, child_rows.EVENTS):
+		for field in child_rows.TABLES:
 			child_rows.write(self, field)
 		return result
 
@@ -123,7 +123,7 @@ class ITILIncident(Document):
 		are updated by Frappe and gain their new rows in one statement (child_rows)."""
 		if fieldname not in child_rows.APPEND_ONLY:
 			super().update_child_table(fieldname, df)
-		if fieldname in (child_rows.LEGS, child_rows.EVENTS):
+		if fieldname in child_rows.TABLES:
 			child_rows.write(self, fieldname)
 
 	def before_validate(self):
