@@ -6,8 +6,9 @@
 Writes N open incidents (a share breached, a share due within the hour, a share P1 / P2, the rest in
 every status) with bulk SQL, then times every number card of the ITIL workspace as the desk asks for it
 (``number_card.get_result`` through ``frappe.get_list`` for a Document Type card, the card's method for
-a Custom one) and every chart recomputed (not from its cache): the median of 7 runs. Everything it
-writes is removed.
+a Custom one), every chart recomputed (not from its cache) and the desk's reports (MTTR and first
+response, backlog ageing) as the desk runs them: the median of 7 runs. Each incident gets a level 1
+leg, and a third of them a level 2 one, for the per-tier chart. Everything it writes is removed.
 """
 
 import argparse
@@ -17,6 +18,7 @@ import time
 
 import frappe
 from frappe.desk.doctype.number_card.number_card import get_result
+from frappe.desk.query_report import run
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from bench_site import cleanup, seed
@@ -52,6 +54,18 @@ def main():
 			where name like %s""",
 			(T.naive(T.now()), "BENCH-%"),
 		)
+		# the legs the per-tier chart reads: level 1 for all, escalated to level 2 for a third
+		for tier, where, outcome in (
+			(1, "", "if(mod(crc32(name), 3) = 0, 'Escalated', if(status = 'New', 'Open', 'Resolved'))"),
+			(2, "and mod(crc32(name), 3) = 0", "if(mod(crc32(name), 2) = 0, 'Resolved', 'Open')"),
+		):
+			frappe.db.sql(
+				f"""insert into `tabITIL Incident Leg` (name, parent, parenttype, parentfield, idx, tier,
+					outcome, assigned_on, creation, modified, owner, modified_by, docstatus)
+				select concat(name, '-L{tier}'), name, 'ITIL Incident', 'legs', {tier}, {tier}, {outcome},
+					opened_on, opened_on, opened_on, 'Administrator', 'Administrator', 0
+				from `tabITIL Incident` where name like 'BENCH-%%' {where}"""
+			)
 		frappe.db.commit()
 		total = frappe.db.count("ITIL Incident")
 		print(f"{args.open:,} open incidents written in {load:.1f} s ({total:,} incidents on the site)")
@@ -72,6 +86,19 @@ def main():
 				times.append((time.perf_counter() - t0) * 1000)
 			shown = sum(data["datasets"][0]["values"]) if data else 0
 			print(f"  chart: {row.label:<27}{shown:>10,.0f}{statistics.median(times):>10.1f} ms")
+		for report, filters in (
+			("ITIL MTTR and First Response", {"group_by": "Priority"}),
+			("ITIL MTTR and First Response", {"group_by": "Month"}),
+			("ITIL Backlog Ageing", {"group_by": "Priority"}),
+			("ITIL Backlog Ageing", {"group_by": "Support Group"}),
+		):
+			times = []
+			for _ in range(7):
+				t0 = time.perf_counter()
+				out = run(report, filters=filters)
+				times.append((time.perf_counter() - t0) * 1000)
+			label = f"{report} by {filters['group_by']}"
+			print(f"  report: {label:<40}{len(out['result']):>6} rows{statistics.median(times):>10.1f} ms")
 	finally:
 		cleanup()
 		frappe.destroy()

@@ -1,5 +1,6 @@
 """The data of the ITIL workspace's charts that Frappe's chart types cannot compute (Dashboard Chart
-Sources): incidents opened and resolved per day, SLA compliance per week, the open backlog by age.
+Sources): incidents opened and resolved per day, SLA compliance per week, the open backlog by age,
+the resolution rate of each support tier against its target.
 
 Each reads through ``frappe.get_list`` (the user's permissions apply) with grouped, indexed counts, so
 the cost is a handful of queries whatever the number of incidents.
@@ -75,6 +76,26 @@ def backlog_by_age() -> dict:
 		)
 		values.append(found[0].n if found else 0)
 	return {"labels": labels, "datasets": [{"name": _("Open incidents"), "values": values}]}
+
+
+def tier_resolution() -> dict:
+	"""Per support tier, over ITIL Settings' alert window: the share of the incidents that reached the
+	tier and were resolved there, beside the target (R2: 80 %)."""
+	from itil_crm.engines.tier_metrics import tier_rates
+	from itil_crm.service_desk.tier_alerts import legs_since
+
+	frappe.has_permission("ITIL Incident", "read", throw=True)
+	settings = frappe.get_cached_doc("ITIL Settings")
+	target = float(settings.tier_resolution_target or 80)
+	since = add_days(getdate(nowdate()), -(settings.tier_alert_window_days or 30))
+	rates = [r for r in tier_rates(legs_since(since), target) if r.group is None]
+	return {
+		"labels": [_("Level {0}").format(r.tier) for r in rates],
+		"datasets": [
+			{"name": _("Resolved at the tier (%)"), "values": [r.rate for r in rates]},
+			{"name": _("Target (%)"), "values": [target for _r in rates]},
+		],
+	}
 
 
 def chart_data(chart_name: str) -> dict | None:

@@ -26,6 +26,7 @@ CHARTS = [
 	"ITIL Open Incidents By Priority",
 	"ITIL Open Incidents By Group",
 	"ITIL Backlog By Age",
+	"ITIL Tier Resolution",
 ]
 
 
@@ -118,3 +119,22 @@ class TestWorkspaceCharts(FrappeTestCase):
 		compliance = points("ITIL SLA Compliance")
 		self.assertTrue(compliance)
 		self.assertTrue(all(0 <= share <= 100 for share in compliance.values()), compliance)
+
+	def test_the_tier_chart_shows_each_tier_beside_its_target(self):
+		from itil_crm.tests.test_desk import group
+
+		level1, level2 = group(tier=1), group(tier=2)
+		level1.db_set("escalation_group", level2.name)
+		before = chart_values("ITIL Tier Resolution")
+		incident = make_incident(support_group=level1.name)
+		incident.escalate(reason="Needs level 2")
+		after = chart_values("ITIL Tier Resolution")
+		rates, targets = after.values()
+		target = frappe.db.get_single_value("ITIL Settings", "tier_resolution_target") or 80
+		self.assertIn("Level 1", rates)
+		self.assertIn("Level 2", rates)
+		self.assertEqual(set(targets.values()), {float(target)})
+		self.assertTrue(all(0 <= rate <= 100 for rate in rates.values()), rates)
+		if "Level 1" in next(iter(before.values()), {}):
+			# one more incident reached level 1 and left it unresolved: its rate cannot have risen
+			self.assertLessEqual(rates["Level 1"], next(iter(before.values()))["Level 1"])
