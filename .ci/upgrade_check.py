@@ -46,6 +46,7 @@ PATCHES = [
 	"itil_crm.patches.v0_2.index_known_errors",
 	"itil_crm.patches.v0_2.change_settings_defaults",
 	"itil_crm.patches.v0_2.go_live_warranty_defaults",
+	"itil_crm.patches.v0_3.desk_boards",
 ]
 
 

@@ -79,6 +79,7 @@ _ticket_events = {
 	"after_insert": "itil_crm.service_desk.ticket_bridge.on_ticket_insert",
 	"on_update": "itil_crm.service_desk.ticket_bridge.on_ticket_update",
 }
+_onboarding = "itil_crm.service_desk.onboarding.on_save"
 doc_events = {
 	# the first reply sent to the caller (on the incident or its ticket) is the first response;
 	# replies on a ticket show on its incident's timeline
@@ -106,7 +107,7 @@ doc_events = {
 	},
 	# the agreements an incident may be given are cached (service_level.selection)
 	"ITIL Service Agreement": {
-		"on_update": "itil_crm.service_level.selection.forget_candidates",
+		"on_update": ["itil_crm.service_level.selection.forget_candidates", _onboarding],
 		"on_trash": "itil_crm.service_level.selection.forget_candidates",
 		"after_rename": "itil_crm.service_level.selection.forget_candidates",
 	},
@@ -121,7 +122,11 @@ doc_events = {
 	"ITIL Problem": {"on_update": "itil_crm.problem_management.alerts.on_problem_update"},
 	# support groups assign their incidents through Frappe's Assignment Rule
 	"ITIL Support Group": {
-		"on_update": "itil_crm.service_desk.assignment.sync_rule",
+		"on_update": [
+			"itil_crm.service_desk.assignment.sync_rule",
+			"itil_crm.service_desk.boards.add_group_column",
+			_onboarding,
+		],
 		"on_trash": "itil_crm.service_desk.assignment.remove_rule",
 	},
 	"ToDo": {"after_insert": "itil_crm.service_desk.assignment.on_assignment"},
@@ -132,6 +137,11 @@ doc_events = {
 	# caches of the incident's hot path
 	"ITIL Impact": {"on_update": _clear_ranks, "on_trash": _clear_ranks},
 	"ITIL Urgency": {"on_update": _clear_ranks, "on_trash": _clear_ranks},
+	# the onboarding's steps are checked off by doing them (service_desk.onboarding)
+	"ITIL Settings": {"on_update": _onboarding},
+	"ITIL Service Calendar": {"on_update": _onboarding},
+	"ITIL Configuration Item": {"on_update": _onboarding},
+	"Email Account": {"on_update": _onboarding},
 }
 
 # Scheduled jobs

@@ -4,7 +4,8 @@ import frappe
 
 from itil_crm.incident_management import duplicates
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field_names
-from itil_crm.service_desk import assignment
+from itil_crm.service_desk import assignment, boards
+from itil_crm.service_desk.onboarding import STEPS
 from itil_crm.service_level.calendars import follow_system_time_zone
 from itil_crm.service_level.selection import forget_candidates
 from itil_crm.setup import default_data as D
@@ -21,6 +22,7 @@ def after_install():
 	ensure_indexes()
 	seed_ticket_intake()
 	assignment.sync_all()
+	boards.ensure_boards()
 
 
 def after_migrate():
@@ -61,6 +63,11 @@ def before_uninstall():
 		pluck="name",
 	):
 		frappe.delete_doc("Property Setter", name, ignore_permissions=True, force=True)
+	# records of frappe's doctypes that have no module to be removed with
+	boards.remove_boards()
+	for step, _done in STEPS.values():
+		if frappe.db.exists("Onboarding Step", step):
+			frappe.delete_doc("Onboarding Step", step, ignore_permissions=True, force=True)
 	for role in D.ROLES + D.PORTAL_ROLES:
 		if frappe.db.exists("Role", role):
 			frappe.db.delete("Has Role", {"role": role})
@@ -199,6 +206,12 @@ def leftovers() -> dict:
 		),
 		"Role": frappe.get_all("Role", filters={"name": ["in", D.ROLES + D.PORTAL_ROLES]}, pluck="name"),
 		"Workspace": frappe.get_all("Workspace", filters={"name": "ITIL"}, pluck="name"),
+		"Kanban Board": frappe.get_all(
+			"Kanban Board", filters={"reference_doctype": ["like", "ITIL %"]}, pluck="name"
+		),
+		"Onboarding Step": frappe.get_all(
+			"Onboarding Step", filters={"name": ["like", "ITIL %"]}, pluck="name"
+		),
 		"Assignment Rule": frappe.get_all(
 			"Assignment Rule", filters={"document_type": ["like", "ITIL %"]}, pluck="name"
 		),

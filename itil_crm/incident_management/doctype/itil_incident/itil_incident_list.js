@@ -1,3 +1,46 @@
+const ITIL_OPEN_STATUSES = ["New", "Assigned", "In Progress", "On Hold"];
+
+// The agent's queues, one click from the list (Queues menu): each replaces the list's filters
+function itil_queue(listview, filters) {
+	const dt = "ITIL Incident";
+	return listview.filter_area
+		.clear(false)
+		.then(() => listview.filter_area.add(filters.map((f) => [dt, ...f])));
+}
+
+function itil_add_queues(listview) {
+	const open = ["status", "in", ITIL_OPEN_STATUSES];
+	const queues = [
+		[__("My Incidents"), () => [["_assign", "like", `%${frappe.session.user}%`], open]],
+		[
+			__("My Group's Queue"),
+			() =>
+				frappe
+					.xcall("itil_crm.service_desk.queues.my_support_groups")
+					.then((groups) => {
+						if (!groups.length) {
+							frappe.msgprint(__("You are not a member of any support group."));
+							return null;
+						}
+						return [["support_group", "in", groups], open];
+					}),
+		],
+		[__("Unassigned"), () => [["status", "=", "New"]]],
+		[__("Breached"), () => [["sla_status", "=", "Breached"], open]],
+		[__("Due Today"), () => [["resolution_by", "Timespan", "today"], open]],
+	];
+	for (const [label, filters] of queues) {
+		listview.page.add_inner_button(
+			label,
+			() =>
+				Promise.resolve(filters()).then((f) => {
+					if (f) itil_queue(listview, f);
+				}),
+			__("Queues")
+		);
+	}
+}
+
 const ITIL_SLA_COLORS = {
 	"On Track": "green",
 	Warning: "orange",
@@ -22,6 +65,7 @@ frappe.listview_settings["ITIL Incident"] = {
 		return [__(doc.status), colors[doc.status] || "gray", "status,=," + doc.status];
 	},
 	onload(listview) {
+		itil_add_queues(listview);
 		// many incidents, one problem: link the selected incidents in one go
 		listview.page.add_actions_menu_item(__("Link to Problem"), () => {
 			const incidents = listview.get_checked_items(true);
