@@ -1,0 +1,266 @@
+"""The desk an ITIL team lives in (issue 12): reports, print formats, boards, queues, onboarding."""
+
+import os
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import frappe
+from frappe.desk.query_report import run
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, now_datetime, random_string
+
+from itil_crm.service_desk import boards, onboarding, queues
+from itil_crm.tests.utils import make_incident, make_known_error, make_problem, move, user_with_roles
+
+
+def report(name: str, **filters) -> tuple[list[dict], list[dict], dict | None]:
+	"""A report as the desk runs it (frappe.desk.query_report.run): columns, rows, chart."""
+	out = run(name, filters=filters)
+	return out["columns"], out["result"], out.get("chart")
+
+
+def group(members=(), tier=1):
+	return frappe.get_doc(
+		{
+			"doctype": "ITIL Support Group",
+			"group_name": f"_Test Desk {random_string(5)}",
+			"tier": tier,
+			"members": [{"user": u} for u in members],
+		}
+	).insert()
+
+
+@contextmanager
+def assets_served():
+	"""The bench's sites folder (hence /assets) on a loopback port, as the site's host_name."""
+	handler = partial(SimpleHTTPRequestHandler, directory=os.path.abspath(frappe.get_site_path("..")))
+	handler.log_message = lambda *args: None
+	server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+	thread = threading.Thread(target=server.serve_forever, daemon=True)
+	thread.start()
+	host_name = frappe.local.conf.get("host_name")
+	frappe.local.conf.host_name = f"http://127.0.0.1:{server.server_port}"
+	try:
+		yield
+	finally:
+		frappe.local.conf.host_name = host_name
+		server.shutdown()
+		server.server_close()
+
+
+def resolve(incident):
+	return move(incident, "Resolved", Resolved={"resolution_code": "Workaround Applied"})
+
+
+class TestReports(FrappeTestCase):
+	def test_mttr_and_first_response_by_group(self):
+		desk = group()
+		fast, slow = make_incident(support_group=desk.name), make_incident(support_group=desk.name)
+		make_incident(support_group=desk.name)  # open: counted, not in the means
+		now = now_datetime()
+		fast.db_set("opened_on", add_days(now, -1))
+		resolve(fast.reload())
+		fast.db_set("first_responded_on", add_days(now, -1))  # answered at once
+		slow.db_set("opened_on", add_days(now, -3))
+		resolve(slow.reload())
+		columns, rows, chart = report(
+			"ITIL MTTR and First Response", group_by="Support Group", support_group=desk.name
+		)
+		self.assertEqual([c["fieldname"] for c in columns][:4], ["grp", "incidents", "resolved", "mttr"])
+		(row,) = rows
+		self.assertEqual(
+			(row["grp"], row["incidents"], row["resolved"], row["responded"]), (desk.name, 3, 2, 2)
+		)
+		self.assertAlmostEqual(row["mttr"], 48, delta=0.1)  # (24 h + 72 h) / 2
+		# the first responded at once; the second's resolution was its first response (72 h)
+		self.assertAlmostEqual(row["first_response"], 36, delta=0.1)
+		self.assertEqual(chart["data"]["labels"], [desk.name])
+
+	def test_mttr_by_month_and_bad_filters(self):
+		incident = make_incident()
+		_c, rows, _chart = report("ITIL MTTR and First Response", group_by="Month")
+		self.assertIn(str(incident.opened_on)[:7], [r["grp"] for r in rows])
+		with self.assertRaises(frappe.ValidationError):
+			report("ITIL MTTR and First Response", group_by="Customer'; drop table x")
+		with self.assertRaises(frappe.ValidationError):
+			report("ITIL MTTR and First Response", from_date="2026-02-01", to_date="2026-01-01")
+
+	def test_backlog_ageing_by_priority_and_tier(self):
+		desk = group(tier=2)
+		new = make_incident(support_group=desk.name)
+		old = make_incident(support_group=desk.name)
+		old.db_set("opened_on", add_days(now_datetime(), -10))
+		resolve(make_incident(support_group=desk.name))  # not in the backlog
+		columns, rows, chart = report(
+			"ITIL Backlog Ageing", group_by="Support Group", support_group=desk.name
+		)
+		self.assertEqual(columns[1]["label"], "0-1 days")
+		(row,) = rows
+		self.assertEqual(row["total"], 2)
+		self.assertEqual((row["band_0"], row["band_3"]), (1, 1))  # 0-1 days, 7-30 days
+		self.assertAlmostEqual(row["oldest_days"], 10, delta=0.1)
+		self.assertEqual(len(chart["data"]["labels"]), 5)
+		_c, by_tier, _chart = report("ITIL Backlog Ageing", group_by="Tier", support_group=desk.name)
+		self.assertEqual([(r["grp"], r["total"]) for r in by_tier], [(2, 2)])
+		self.assertTrue(new.name)
+
+	def test_the_reports_answer_in_french(self):
+		frappe.local.lang = "fr"
+		try:
+			frappe.local.lang_full_dict = None
+			frappe.local.jenv = None
+			columns, _rows, _chart = report("ITIL Backlog Ageing")
+			self.assertEqual(columns[-1]["label"], "Le plus ancien (jours)")
+		finally:
+			frappe.local.lang = "en"
+			frappe.local.lang_full_dict = None
+
+
+class TestPrintFormats(FrappeTestCase):
+	def test_the_incident_report_for_a_customer(self):
+		known_error = make_known_error(workaround="<p>Restart the spooler</p>", published=1)
+		incident = make_incident(
+			subject="<img src=x onerror=alert(1)> Printer down", known_error=known_error.name
+		)
+		resolve(incident)
+		html = frappe.get_print("ITIL Incident", incident.name, print_format="ITIL Incident Report")
+		self.assertIn("Incident Report", html)
+		self.assertIn(incident.name, html)
+		body = html.split("<body>", 1)[1]
+		self.assertIn("&lt;img", body)  # the subject is text
+		self.assertNotIn("<img", body)
+		self.assertIn("Workaround Applied", html)
+		self.assertIn("Restart the spooler", html)  # the published workaround the customer can use
+		self.assertNotIn("priority_reason", html)
+
+	def test_the_problem_report_lists_its_incidents_and_changes(self):
+		problem = make_problem(root_cause="<p>Index corrupted</p>")
+		incidents = [make_incident(problem=problem.name) for _ in range(2)]
+		html = frappe.get_print("ITIL Problem", problem.name, print_format="ITIL Problem Report")
+		self.assertIn("Index corrupted", html)
+		for incident in incidents:
+			self.assertIn(incident.name, html)
+		self.assertIn("2 incidents", html)
+		self.assertIn("No change fixes this problem yet.", html)
+
+	def test_pdf_rendering(self):
+		"""The site renders the reports to PDF (wkhtmltopdf, Debian's package). wkhtmltopdf loads the
+		print styles from the site's URL: the bench's assets are served here as the web server would."""
+		problem = make_problem()
+		make_incident(problem=problem.name)
+		for doctype, name, fmt in (
+			("ITIL Problem", problem.name, "ITIL Problem Report"),
+			("ITIL Incident", make_incident().name, "ITIL Incident Report"),
+		):
+			with assets_served():
+				pdf = frappe.get_print(doctype, name, print_format=fmt, as_pdf=True)
+			self.assertTrue(pdf.startswith(b"%PDF"), fmt)
+			self.assertGreater(len(pdf), 2000, fmt)
+
+
+class TestBoards(FrappeTestCase):
+	def test_the_boards_exist_with_their_columns(self):
+		boards.ensure_boards()  # a site installed before the boards existed: the patch's work
+		by_status = frappe.get_doc("Kanban Board", boards.INCIDENT_STATUS)
+		self.assertEqual(by_status.field_name, "status")
+		self.assertEqual(
+			[c.column_name for c in by_status.columns],
+			["New", "Assigned", "In Progress", "On Hold", "Resolved", "Closed"],
+		)
+		self.assertEqual(
+			frappe.get_doc("Kanban Board", boards.CHANGE_STATUS).reference_doctype, "ITIL Change"
+		)
+		before = frappe.get_doc("Kanban Board", boards.INCIDENT_GROUP).modified
+		boards.ensure_boards()  # idempotent
+		self.assertEqual(frappe.get_doc("Kanban Board", boards.INCIDENT_GROUP).modified, before)
+
+	def test_a_new_group_gets_its_column(self):
+		boards.ensure_boards()
+		desk = group()
+		columns = [c.column_name for c in frappe.get_doc("Kanban Board", boards.INCIDENT_GROUP).columns]
+		self.assertIn(desk.name, columns)
+
+	def test_a_card_move_follows_the_lifecycle(self):
+		from frappe.desk.doctype.kanban_board.kanban_board import update_order_for_single_card
+
+		boards.ensure_boards()
+		incident = make_incident()
+		update_order_for_single_card(boards.INCIDENT_STATUS, incident.name, "New", "In Progress", 0, 0)
+		self.assertEqual(frappe.db.get_value("ITIL Incident", incident.name, "status"), "In Progress")
+		# closing straight from In Progress is not an allowed move: refused with the lifecycle's message
+		with self.assertRaises(frappe.ValidationError):
+			update_order_for_single_card(boards.INCIDENT_STATUS, incident.name, "In Progress", "Closed", 0, 0)
+		self.assertEqual(frappe.db.get_value("ITIL Incident", incident.name, "status"), "In Progress")
+
+
+class TestQueues(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_my_support_groups(self):
+		agent = user_with_roles("ITIL Service Desk Agent")
+		first, second = group([agent]), group([agent])
+		group()
+		frappe.set_user(agent)
+		self.assertEqual(set(queues.my_support_groups()), {first.name, second.name})
+		frappe.set_user(user_with_roles("ITIL Service Desk Agent"))
+		self.assertEqual(queues.my_support_groups(), [])
+
+
+class TestOnboarding(FrappeTestCase):
+	def setUp(self):
+		for step, _done in onboarding.STEPS.values():
+			frappe.db.set_value("Onboarding Step", step, "is_complete", 0)
+
+	def state(self) -> dict:
+		return dict(
+			frappe.get_all(
+				"Onboarding Step",
+				filters={"name": ["like", "ITIL %"]},
+				fields=["name", "is_complete"],
+				as_list=True,
+			)
+		)
+
+	def test_the_onboarding_is_installed_on_the_workspace(self):
+		doc = frappe.get_doc("Module Onboarding", onboarding.ONBOARDING)
+		self.assertEqual({s.step for s in doc.steps}, {step for step, _d in onboarding.STEPS.values()})
+		self.assertIn('"onboarding_name": "ITIL Setup"', frappe.db.get_value("Workspace", "ITIL", "content"))
+
+	def test_each_step_is_checked_off_by_doing_it(self):
+		self.assertEqual(set(self.state().values()), {0})
+		group()  # no member yet: not done
+		self.assertEqual(self.state()["ITIL Define Support Groups"], 0)
+		group([user_with_roles("ITIL Service Desk Agent")])
+		self.assertEqual(self.state()["ITIL Define Support Groups"], 1)
+		calendar = frappe.get_doc(
+			"ITIL Service Calendar", frappe.get_all("ITIL Service Calendar", pluck="name", limit=1)[0]
+		)
+		calendar.append("holidays", {"holiday_date": "2099-12-25", "description": "Christmas"})
+		calendar.save()
+		frappe.get_single("ITIL Settings").save()
+		from itil_crm.tests.utils import make_ci
+
+		make_ci()
+		done = self.state()
+		for step in (
+			"ITIL Define Support Groups",
+			"ITIL Set the Service Calendar",
+			"ITIL Review the Priority Matrix",
+			"ITIL Load Configuration Items",
+		):
+			self.assertEqual(done[step], 1, step)
+		self.assertEqual(
+			done["ITIL Connect a Mailbox or Helpdesk"],
+			int(bool(frappe.get_single("ITIL Settings").ticket_intake)),
+		)
+
+	def test_install_and_demo_do_not_check_off_steps(self):
+		frappe.flags.itil_demo = True
+		try:
+			group([user_with_roles("ITIL Service Desk Agent")])
+		finally:
+			frappe.flags.itil_demo = False
+		self.assertEqual(self.state()["ITIL Define Support Groups"], 0)
