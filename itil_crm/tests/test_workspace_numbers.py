@@ -135,6 +135,19 @@ class TestWorkspaceCharts(FrappeTestCase):
 		self.assertIn("Level 2", rates)
 		self.assertEqual(set(targets.values()), {float(target)})
 		self.assertTrue(all(0 <= rate <= 100 for rate in rates.values()), rates)
+		# the same rates as the tier report's engine, computed by the database
+		from frappe.utils import add_days, nowdate
+
+		from itil_crm.engines.tier_metrics import tier_rates
+		from itil_crm.service_desk.tier_alerts import legs_since
+
+		window = frappe.db.get_single_value("ITIL Settings", "tier_alert_window_days") or 30
+		engine = {
+			f"Level {r.tier}": r.rate
+			for r in tier_rates(legs_since(add_days(nowdate(), -window)))
+			if r.group is None
+		}
+		self.assertEqual(rates, engine)
 		if "Level 1" in next(iter(before.values()), {}):
 			# one more incident reached level 1 and left it unresolved: its rate cannot have risen
 			self.assertLessEqual(rates["Level 1"], next(iter(before.values()))["Level 1"])
