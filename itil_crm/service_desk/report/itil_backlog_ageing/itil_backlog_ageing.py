@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, now_datetime
 
+from itil_crm.service_desk.report.grouping import chosen, group_column
 from itil_crm.service_desk.workspace_charts import AGES
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
@@ -23,9 +24,7 @@ def band_label(low: int, high: int | None) -> str:
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	group_by = filters.get("group_by") or "Priority"
-	if group_by not in GROUPINGS:
-		frappe.throw(_("Group by one of: {0}.").format(", ".join(_(g) for g in GROUPINGS)))
+	group_by = chosen(filters, GROUPINGS)
 	key = GROUPINGS[group_by]
 	now = now_datetime().replace(microsecond=0)
 	bands = []
@@ -55,11 +54,7 @@ def execute(filters=None):
 
 
 def _columns(group_by: str) -> list[dict]:
-	first = {"fieldname": "grp", "label": _(group_by), "fieldtype": "Data", "width": 180}
-	if group_by == "Priority":
-		first.update(fieldtype="Link", options="ITIL Priority")
-	elif group_by == "Support Group":
-		first.update(fieldtype="Link", options="ITIL Support Group")
+	first = group_column(group_by)
 	columns = [first]
 	for n, (low, high) in enumerate(AGES):
 		columns.append(

@@ -6,6 +6,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, add_to_date, flt, getdate, today
 
+from itil_crm.service_desk.report.grouping import chosen, group_column
+
 # grouping -> the columns grouped on (a month is its year and its month of opening)
 GROUPINGS = {
 	"Priority": ["priority"],
@@ -17,9 +19,7 @@ HOUR = 3600.0
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	group_by = filters.get("group_by") or "Priority"
-	if group_by not in GROUPINGS:
-		frappe.throw(_("Group by one of: {0}.").format(", ".join(_(g) for g in GROUPINGS)))
+	group_by = chosen(filters, GROUPINGS)
 	keys = GROUPINGS[group_by]
 	from_date = getdate(filters.get("from_date") or add_months(today(), -3))
 	to_date = getdate(filters.get("to_date") or today())
@@ -77,13 +77,8 @@ def _row(r, group_by: str) -> dict:
 
 
 def _columns(group_by: str) -> list[dict]:
-	first = {"fieldname": "grp", "label": _(group_by), "fieldtype": "Data", "width": 180}
-	if group_by == "Priority":
-		first.update(fieldtype="Link", options="ITIL Priority")
-	elif group_by == "Support Group":
-		first.update(fieldtype="Link", options="ITIL Support Group")
 	return [
-		first,
+		group_column(group_by),
 		{"fieldname": "incidents", "label": _("Incidents"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "resolved", "label": _("Resolved"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "mttr", "label": _("MTTR (hours)"), "fieldtype": "Float", "width": 120},
