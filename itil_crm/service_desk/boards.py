@@ -13,7 +13,6 @@ from itil_crm.service_level.incident_clock import OPEN_STATUSES
 INCIDENT_STATUS = "ITIL Incidents by Status"
 INCIDENT_GROUP = "ITIL Incidents by Support Group"
 CHANGE_STATUS = "ITIL Changes by Status"
-BOARDS = (INCIDENT_STATUS, INCIDENT_GROUP, CHANGE_STATUS)
 COLOURS = {
 	"New": "Red",
 	"Assigned": "Orange",

@@ -6,15 +6,24 @@ the demo do not count: they are not the admin's choices."""
 import frappe
 
 ONBOARDING = "ITIL Setup"
-# doctype -> (onboarding step, does this saved record complete it?)
+MAILBOX = "ITIL Connect a Mailbox or Helpdesk"
+# doctype -> the onboarding steps a saved record of it may complete, each with its test
 STEPS = {
-	"ITIL Settings": ("ITIL Review the Priority Matrix", lambda doc: bool(doc.priority_matrix)),
-	"ITIL Service Calendar": ("ITIL Set the Service Calendar", lambda doc: bool(doc.holidays)),
-	"ITIL Support Group": ("ITIL Define Support Groups", lambda doc: bool(doc.members)),
-	"ITIL Service Agreement": ("ITIL Define Service Agreements", lambda doc: bool(doc.enabled)),
-	"Email Account": ("ITIL Connect a Mailbox or Helpdesk", lambda doc: doc.append_to == "ITIL Incident"),
-	"ITIL Configuration Item": ("ITIL Load Configuration Items", lambda doc: True),
+	"ITIL Settings": [
+		("ITIL Review the Priority Matrix", lambda doc: bool(doc.priority_matrix)),
+		(MAILBOX, lambda doc: bool(doc.ticket_intake)),  # Helpdesk / ERPNext tickets raise incidents
+	],
+	"ITIL Service Calendar": [("ITIL Set the Service Calendar", lambda doc: bool(doc.holidays))],
+	"ITIL Support Group": [("ITIL Define Support Groups", lambda doc: bool(doc.members))],
+	"ITIL Service Agreement": [("ITIL Define Service Agreements", lambda doc: bool(doc.enabled))],
+	"Email Account": [(MAILBOX, lambda doc: doc.append_to == "ITIL Incident")],
+	"ITIL Configuration Item": [("ITIL Load Configuration Items", lambda doc: True)],
 }
+
+
+def step_names() -> list[str]:
+	"""Every onboarding step of the app, once."""
+	return list(dict.fromkeys(step for steps in STEPS.values() for step, _done in steps))
 
 
 def _by_the_admin() -> bool:
@@ -26,11 +35,11 @@ def _by_the_admin() -> bool:
 
 def on_save(doc, method=None):
 	"""doc_events on_update of the doctypes in STEPS."""
-	step, done = STEPS[doc.doctype]
-	if doc.doctype == "ITIL Settings" and doc.ticket_intake:
-		mark_done("ITIL Connect a Mailbox or Helpdesk")
-	if _by_the_admin() and done(doc):
-		mark_done(step)
+	if not _by_the_admin():
+		return
+	for step, done in STEPS[doc.doctype]:
+		if done(doc):
+			mark_done(step)
 
 
 def mark_done(step: str) -> None:

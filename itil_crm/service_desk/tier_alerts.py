@@ -11,7 +11,7 @@ from itil_crm.notifications import alert
 
 def legs_since(since) -> list[Leg]:
 	"""The legs that reached a tier since ``since`` (a leg starts when its group is assigned), but
-	those of a cancelled incident: read on the covering index of ensure_indexes."""
+	those of a cancelled incident."""
 	rows = frappe.db.sql(
 		"""select parent, support_group, tier, outcome
 		from `tabITIL Incident Leg`

@@ -62,6 +62,11 @@ def sla_compliance() -> dict:
 	return {"labels": labels, "datasets": [{"name": _("SLA met (%)"), "values": values}]}
 
 
+def band_label(low: int, high: int | None) -> str:
+	"""The name of an age band of AGES."""
+	return _("{0}-{1} days").format(low, high) if high is not None else _("over {0} days").format(low)
+
+
 def backlog_by_age() -> dict:
 	"""Open incidents by how long ago they were opened."""
 	now = now_datetime()
@@ -71,9 +76,7 @@ def backlog_by_age() -> dict:
 		if high is not None:
 			conditions.append(["opened_on", ">", add_days(now, -high)])
 		found = frappe.get_list("ITIL Incident", filters=conditions, fields=["count(*) as n"])
-		labels.append(
-			_("{0}-{1} days").format(low, high) if high is not None else _("over {0} days").format(low)
-		)
+		labels.append(band_label(low, high))
 		values.append(found[0].n if found else 0)
 	return {"labels": labels, "datasets": [{"name": _("Open incidents"), "values": values}]}
 

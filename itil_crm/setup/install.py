@@ -5,7 +5,7 @@ import frappe
 from itil_crm.incident_management import duplicates
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field_names
 from itil_crm.service_desk import assignment, boards
-from itil_crm.service_desk.onboarding import STEPS
+from itil_crm.service_desk.onboarding import step_names
 from itil_crm.service_level.calendars import follow_system_time_zone
 from itil_crm.service_level.selection import forget_candidates
 from itil_crm.setup import default_data as D
@@ -65,7 +65,7 @@ def before_uninstall():
 		frappe.delete_doc("Property Setter", name, ignore_permissions=True, force=True)
 	# records of frappe's doctypes that have no module to be removed with
 	boards.remove_boards()
-	for step, _done in STEPS.values():
+	for step in step_names():
 		if frappe.db.exists("Onboarding Step", step):
 			frappe.delete_doc("Onboarding Step", step, ignore_permissions=True, force=True)
 	for role in D.ROLES + D.PORTAL_ROLES:

@@ -7,7 +7,7 @@ from frappe import _
 from frappe.utils import add_days, now_datetime
 
 from itil_crm.service_desk.report.grouping import chosen, group_column
-from itil_crm.service_desk.workspace_charts import AGES
+from itil_crm.service_desk.workspace_charts import AGES, band_label
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
 GROUPINGS = {"Priority": "priority", "Support Group": "support_group", "Tier": "tier", "Status": "status"}
@@ -16,10 +16,6 @@ GROUPINGS = {"Priority": "priority", "Support Group": "support_group", "Tier": "
 def _at(moment) -> str:
 	"""A datetime as an SQL literal (no fraction: Frappe reads a dot in a field as table.column)."""
 	return frappe.db.escape(moment.strftime("%Y-%m-%d %H:%M:%S"))
-
-
-def band_label(low: int, high: int | None) -> str:
-	return _("{0}-{1} days").format(low, high) if high is not None else _("over {0} days").format(low)
 
 
 def execute(filters=None):
