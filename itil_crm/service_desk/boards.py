@@ -78,7 +78,8 @@ def add_group_column(doc, method=None) -> None:
 	"""doc_events: a new support group gets its column on the board by support group."""
 	if not frappe.db.exists("Kanban Board", INCIDENT_GROUP):
 		return
-	board = frappe.get_doc("Kanban Board", INCIDENT_GROUP)
+	# locked from the read: two groups created at once each add their column, none is refused
+	board = frappe.get_doc("Kanban Board", INCIDENT_GROUP, for_update=True)
 	if any(c.column_name == doc.name for c in board.columns):
 		return
 	board.append("columns", {"column_name": doc.name, "status": "Active", "indicator": "Blue", "order": "[]"})

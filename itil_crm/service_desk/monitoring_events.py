@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+import time
 from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
 from frappe.utils import escape_html, now_datetime
 
+from itil_crm.api_guards import checked
 from itil_crm.engines.monitoring_events import Alert, PayloadError, ci_hints, fold, map_severity, parse
 from itil_crm.service_level import time as service_time
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
@@ -59,6 +62,7 @@ class Result:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def receive(**_payload):
 	"""The endpoint. The body is read raw (Frappe's parsed arguments are ignored)."""
 	source = current_source()
@@ -169,14 +173,16 @@ def open_key(source: str, fingerprint: str) -> str:
 	return hashlib.sha1(f"{source}\n{fingerprint}".encode()).hexdigest()
 
 
-def ingest_with_retry(source, items: list[Prepared], attempts: int = 3) -> Result:
-	"""A deadlock between two concurrent batches is retried (the loser rolled back, nothing half-done)."""
+def ingest_with_retry(source, items: list[Prepared], attempts: int = 6) -> Result:
+	"""A deadlock between concurrent batches is retried (the loser rolled back, nothing half-done), after a
+	short random pause so that the same batches do not meet again."""
 	for attempt in range(attempts):
 		try:
 			return ingest(source, items)
 		except Exception as e:
 			if attempt + 1 < attempts and (frappe.db.is_deadlocked(e) or frappe.db.is_timedout(e)):
 				frappe.db.rollback()
+				time.sleep(random.uniform(0.02, 0.2) * (attempt + 1))
 				continue
 			raise
 
@@ -469,6 +475,7 @@ def end_episode(doc, method=None) -> None:
 
 
 @frappe.whitelist()
+@checked
 def monitoring_summary(incident: str) -> dict | None:
 	"""For the incident form: the counts of the alert that opened it."""
 	if not isinstance(incident, str) or not frappe.db.exists("ITIL Incident", incident):

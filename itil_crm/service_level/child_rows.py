@@ -20,6 +20,7 @@ EVENTS = "sla_events"
 LEGS = "legs"
 TABLES = (LEGS, EVENTS)  # the tables whose new rows are written here
 APPEND_ONLY = frozenset({EVENTS})
+GROWING = frozenset({"escalations"})  # rows are added (and may be edited), never deleted by a save
 
 
 def own_event_log(doc) -> None:
@@ -86,3 +87,33 @@ def write(doc, field: str) -> int:
 		row.flags.written = True  # Frappe's own insert loop over the children skips it
 		row.set("__islocal", False)
 	return len(new)
+
+
+def number_new_rows(doc, field: str) -> None:
+	"""New rows of a growing table follow the stored ones (a sweep may have added rows since the form was
+	loaded)."""
+	new = [row for row in doc.get(field) or () if row.is_new() or not row.name]
+	if not new:
+		return
+	last = frappe.db.sql(
+		f"select coalesce(max(idx), 0) from `tab{new[0].doctype}` where parent = %s and parenttype = %s"
+		" and parentfield = %s",
+		(doc.name, doc.doctype, field),
+	)[0][0]
+	for i, row in enumerate(new, start=1):
+		row.idx = last + i
+
+
+def delete_missing(doc, field: str, keep: list[str]) -> int:
+	"""Delete the stored rows of ``field`` that the saved document no longer has, by name (a plain read
+	finds them: no range lock on the parent index; a row another transaction added meanwhile is not
+	seen, so it is kept); how many."""
+	child = doc.meta.get_field(field).options
+	stored = frappe.db.sql_list(
+		f"select name from `tab{child}` where parent = %s and parenttype = %s and parentfield = %s",
+		(doc.name, doc.doctype, field),
+	)
+	gone = sorted(set(stored) - set(keep))
+	if gone:
+		frappe.db.sql(f"delete from `tab{child}` where name in %(names)s", {"names": gone})
+	return len(gone)

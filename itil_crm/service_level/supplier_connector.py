@@ -23,12 +23,14 @@ import requests
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime, strip_html
 
+from itil_crm.api_guards import checked
 from itil_crm.engines.supplier_exchange import outcome, reference, retry_delay
 from itil_crm.notifications import alert
 
 TABLE = "tabITIL Supplier Exchange"
 SUPPLIER_TAG = "#supplier"  # a comment starting with it is sent to the supplier
 EXCERPT = 2000
+RECORD_RETRIES = 5
 
 
 def connector_of(group: str | None, doc=None):
@@ -99,6 +101,7 @@ def on_comment(doc, method=None) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def message_supplier(incident: str, message: str) -> str:
 	"""From the incident form: a comment for the supplier (sent with the next delivery)."""
 	if not isinstance(message, str) or not message.strip():
@@ -158,12 +161,16 @@ def queue(connector, incident, leg, event: str, comment: str | None = None) -> s
 
 def _claim(name: str, now) -> bool:
 	"""Only one sender at a time: Queued / Retrying and due -> Sending, committed before the send."""
-	frappe.db.sql(
-		f"""update `{TABLE}` set status = 'Sending', modified = %(now)s
-		where name = %(name)s and status in ('Queued', 'Retrying')
-			and (next_attempt_at is null or next_attempt_at <= %(now)s)""",
-		{"name": name, "now": now},
-	)
+	try:
+		frappe.db.sql(
+			f"""update `{TABLE}` set status = 'Sending', modified = %(now)s
+			where name = %(name)s and status in ('Queued', 'Retrying')
+				and (next_attempt_at is null or next_attempt_at <= %(now)s)""",
+			{"name": name, "now": now},
+		)
+	except frappe.QueryDeadlockError:
+		frappe.db.rollback()  # another worker holds it: not claimed, nothing sent (the next sweep)
+		return False
 	claimed = frappe.db._cursor.rowcount == 1
 	_commit()
 	return claimed
@@ -212,17 +219,14 @@ def deliver(exchange: str) -> str | None:
 	duration = int((time.monotonic() - started) * 1000)
 	result = outcome(status_code, network_error=error is not None)
 	attempts = cint(doc.attempts) + 1
-	doc.append(
-		"attempt_log",
-		{
-			"attempt": attempts,
-			"at": now,
-			"status_code": status_code or 0,
-			"duration_ms": duration,
-			"result": result,
-			"excerpt": (error or text)[:EXCERPT],
-		},
-	)
+	log = {
+		"attempt": attempts,
+		"at": now,
+		"status_code": status_code or 0,
+		"duration_ms": duration,
+		"result": result,
+		"excerpt": (error or text)[:EXCERPT],
+	}
 	values = {
 		"attempts": attempts,
 		"last_status_code": status_code or 0,
@@ -241,6 +245,23 @@ def deliver(exchange: str) -> str | None:
 			failure="Attempts Exhausted" if result == "retry" else "Refused By Supplier",
 			next_attempt_at=None,
 		)
+	for retry in range(RECORD_RETRIES):
+		try:
+			return _record(doc, connector, log, values)
+		except frappe.QueryDeadlockError:
+			# two workers recording their answers at once (the gap locks of the attempt table): the send
+			# is done, its answer is written again in a fresh transaction (the claim was committed); left
+			# Sending, it would be sent a second time a quarter of an hour later
+			frappe.db.rollback()
+			if retry == RECORD_RETRIES - 1:
+				raise
+			time.sleep(0.1 * (retry + 1))
+			doc = frappe.get_doc("ITIL Supplier Exchange", exchange)
+
+
+def _record(doc, connector, log: dict, values: dict) -> str:
+	"""The answer of an attempt: its log row, the exchange's status, the reference; committed."""
+	doc.append("attempt_log", log)
 	_set(doc, **values)
 	if doc.status == "Delivered" and doc.event == "Create" and doc.supplier_reference:
 		_store_reference(doc)
@@ -329,10 +350,12 @@ def retry_due(limit: int = 500) -> int:
 		},
 	)
 	# a send interrupted mid-way (worker killed) is retried with the same idempotency key
-	frappe.db.sql(
-		f"update `{TABLE}` set status = 'Retrying' where status = 'Sending' and modified <= %s",
-		add_to_date(now, minutes=-15),
-	)
+	if names:  # by name: a scan of the whole table would lock every exchange (deadlocks with senders)
+		frappe.db.sql(
+			f"""update `{TABLE}` set status = 'Retrying'
+			where name in %(names)s and status = 'Sending' and modified <= %(lost)s""",
+			{"names": names, "lost": add_to_date(now, minutes=-15)},
+		)
 	_commit()
 	for name in names:
 		deliver(name)
@@ -352,6 +375,7 @@ def retry_failed() -> int:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def resend(exchange: str) -> str | None:
 	"""Send a failed exchange again (who may edit its incident may resend it)."""
 	if not isinstance(exchange, str) or not frappe.db.exists("ITIL Supplier Exchange", exchange):

@@ -199,6 +199,18 @@ def _sweep_legs(now, stats) -> list:
 	)
 	if not legs:
 		return []
+	# the legs still unmarked, locked for this run: a sweep running at the same time took the others (its
+	# marks are not committed yet) or has marked them (the plain read above may not see that yet)
+	mine = set(
+		frappe.db.sql_list(
+			"""select name from `tabITIL Incident Leg` where name in %(names)s and breached = 0
+			for update skip locked""",
+			{"names": [leg.name for leg in legs]},
+		)
+	)
+	legs = [leg for leg in legs if leg.name in mine]
+	if not legs:
+		return []
 	frappe.db.sql(
 		"update `tabITIL Incident Leg` set breached = 1 where name in %(names)s",
 		{"names": [leg.name for leg in legs]},

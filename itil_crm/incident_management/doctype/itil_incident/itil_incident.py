@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from itil_crm.api_guards import checked
 from itil_crm.engines.lifecycle import INCIDENT
 from itil_crm.incident_management import numbering
 from itil_crm.incident_management.priority import check_override_allowed, decide
@@ -119,10 +120,20 @@ class ITILIncident(Document):
 		return result
 
 	def update_child_table(self, fieldname: str, df=None):
-		"""Frappe rewrites every row of a table on save: the event log only gains its new rows, the legs
-		are updated by Frappe and gain their new rows in one statement (child_rows)."""
+		"""Frappe rewrites every row of a table on save and deletes the rows missing from the form with one
+		DELETE over the parent's index range, which locks the gap after the newest incident: concurrent
+		saves of recent incidents then deadlock on their inserts. Here every statement goes by primary key
+		(rows updated, new rows inserted, the missing ones deleted by name: child_rows). The event log and
+		the escalation history only grow: a form loaded before a sweep added rows never erases them."""
 		if fieldname not in child_rows.APPEND_ONLY:
-			super().update_child_table(fieldname, df)
+			rows = self.get(fieldname) or []
+			if fieldname in child_rows.GROWING:
+				child_rows.number_new_rows(self, fieldname)
+			for row in rows:
+				row.db_update()
+			child = (df or self.meta.get_field(fieldname)).options
+			if fieldname not in child_rows.GROWING and child not in (self.flags.ignore_children_type or ()):
+				child_rows.delete_missing(self, fieldname, [row.name for row in rows])
 		if fieldname in child_rows.TABLES:
 			child_rows.write(self, fieldname)
 
@@ -183,6 +194,7 @@ class ITILIncident(Document):
 		self.priority_reason = "\n".join(decision.reasons)
 
 	@frappe.whitelist()
+	@checked
 	def escalate(self, to_group: str | None = None, reason: str | None = None):
 		"""Functional escalation: to the next tier (the group's Escalates To) or to a chosen group."""
 		self.check_permission("write")
@@ -190,6 +202,7 @@ class ITILIncident(Document):
 		return self.support_group
 
 	@frappe.whitelist()
+	@checked
 	def apply_known_error(self, known_error: str):
 		"""Resolve at the current tier with a documented workaround (no escalation needed)."""
 		self.check_permission("write")
