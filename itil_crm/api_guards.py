@@ -1,17 +1,68 @@
-"""Closes a hole in frappe 15's generic API for the app's doctypes.
+"""Closes two holes in frappe 15's generic API for the app's doctypes.
 
 `frappe.client.get_count` counts with `frappe.db.count`, without any permission check: any logged-in
 user could count another customer's incidents and, with filters (`subject like 'a%'`), read them
 letter by letter. For the app's doctypes the count goes through `frappe.get_list`, so it obeys role
 permissions, user permissions, sharing and the customer portal's rule; for every other doctype
 frappe's own function answers, unchanged.
+
+`frappe.utils.global_search.search` (the awesome bar's "Search for ...") returns any row of the search
+index of a doctype the user may read, without checking the record: a portal customer could read other
+customers' incident subjects. For the app's doctypes each hit is kept only if `frappe.get_list` returns
+it to the user.
 """
+
+import functools
+import inspect
+import math
+import typing
+from urllib.parse import unquote
 
 import frappe
 import frappe.client
+import frappe.utils
+import frappe.utils.global_search
+from frappe import _
 from frappe.utils import get_safe_filters
 
 APP = "itil_crm"
+
+
+MAX_TEXT = 65_535  # a Text column; names are much shorter and simply not found
+
+
+def checked(fn):
+	"""Under @frappe.whitelist: the method's arguments are checked before it runs. A missing argument, a
+	value of the wrong type (text, whole number) or an over-long text is refused with a message
+	(ValidationError, HTTP 417) instead of failing inside as a Python error (HTTP 500)."""
+	signature = inspect.signature(fn)
+	hints = typing.get_type_hints(fn)
+	params = [
+		p for p in signature.parameters.values() if p.name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD
+	]
+
+	@functools.wraps(fn)
+	def wrapper(*args, **kwargs):
+		given = dict(zip([p.name for p in signature.parameters.values()], args)) | kwargs
+		for param in params:
+			value = given.get(param.name)
+			if value is None or value == "":
+				if param.default is param.empty:
+					frappe.throw(_("{0} is missing.").format(param.name), frappe.ValidationError)
+				continue
+			kinds = set(typing.get_args(hints.get(param.name)) or [hints.get(param.name)]) - {type(None)}
+			if kinds == {int} and not isinstance(value, int):
+				try:
+					kwargs[param.name] = value = int(str(value).strip())
+				except ValueError:
+					frappe.throw(_("{0} must be a whole number.").format(param.name), frappe.ValidationError)
+			elif kinds == {str} and not isinstance(value, str):
+				frappe.throw(_("{0} must be text.").format(param.name), frappe.ValidationError)
+			if isinstance(value, str) and len(value) > MAX_TEXT:
+				frappe.throw(_("{0} is too long.").format(param.name), frappe.ValidationError)
+		return fn(*args, **kwargs)
+
+	return wrapper
 
 
 def ours(doctype: str) -> bool:
@@ -20,8 +71,158 @@ def ours(doctype: str) -> bool:
 
 
 @frappe.whitelist()
-def get_count(doctype, filters=None, debug=False, cache=False):
-	if not (isinstance(doctype, str) and ours(doctype)):
-		return frappe.client.get_count(doctype, filters, debug, cache)
-	rows = frappe.get_list(doctype, filters=get_safe_filters(filters), fields=["count(*) as total"])
+@checked
+def get_count(doctype: str, filters=None, debug=False, cache=False):
+	if not frappe.db.exists("DocType", doctype):
+		frappe.throw(_("DocType {0} does not exist.").format(doctype), frappe.DoesNotExistError)
+	try:
+		if not ours(doctype):
+			return frappe.client.get_count(doctype, filters, debug, cache)
+		rows = frappe.get_list(doctype, filters=get_safe_filters(filters), fields=["count(*) as total"])
+	except (frappe.db.ProgrammingError, frappe.db.DataError, ValueError, TypeError, AttributeError):
+		frappe.throw(_("These filters cannot be read."), frappe.ValidationError)
 	return rows[0].total if rows else 0
+
+
+@frappe.whitelist()
+@checked
+def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = ""):
+	start, limit = min(max(start, 0), 10_000), min(max(limit, 1), 100)
+	hits = frappe.utils.global_search.search(text, start, limit, doctype)
+	names: dict[str, set] = {}
+	for hit in hits:
+		if ours(hit.doctype):
+			names.setdefault(hit.doctype, set()).add(hit.name)
+	readable = {
+		dt: set(frappe.get_list(dt, filters={"name": ["in", list(wanted)]}, pluck="name"))
+		for dt, wanted in names.items()
+	}
+	return [hit for hit in hits if hit.doctype not in readable or hit.name in readable[hit.doctype]]
+
+
+# --------------------------------------------------------------------------- values sent for ITIL records
+SAVE_METHODS = {
+	"/api/method/frappe.client.insert": "doc",
+	"/api/method/frappe.client.save": "doc",
+	"/api/method/frappe.desk.form.save.savedocs": "doc",
+}
+TEXT_TYPES = {"Small Text", "Text", "Text Editor", "Code", "HTML Editor", "Markdown Editor", "Comment"}
+NUMBER_TYPES = {"Float", "Currency", "Percent", "Duration"}
+WHOLE_TYPES = {"Int", "Check"}
+STRING_TYPES = {
+	"Data",
+	"Link",
+	"Dynamic Link",
+	"Select",
+	"Autocomplete",
+	"Phone",
+	"Password",
+	"Long Text",
+	*TEXT_TYPES,
+}
+DATE_TYPES = {"Date": "getdate", "Datetime": "get_datetime", "Time": "get_time"}
+MAX_NUMBER = 10**12  # a Float / Currency column (decimal 21,9)
+MAX_INT = 2**31 - 1
+
+
+def check_request_values() -> None:
+	"""before_request: a record of the app sent to the REST API (/api/resource), frappe.client.insert / save
+	or the desk's save has its values checked against its fields' types before Frappe builds it. A value
+	of the wrong type, out of the column's range, an impossible date or a text longer than its column is
+	refused with a message naming the field (HTTP 417); without this Frappe answers some of them with a
+	database or Python error (HTTP 500)."""
+	request = getattr(frappe.local, "request", None)
+	if request is None or request.method not in ("POST", "PUT"):
+		return
+	path = request.path
+	if path.startswith("/api/resource/") or path.startswith("/api/v1/resource/"):
+		parts = path.split("/")
+		doctype = unquote(parts[4] if parts[2] == "v1" else parts[3]) if len(parts) > 3 else ""
+		if not ours(doctype):
+			return
+		data = frappe.form_dict.get("data")
+		try:
+			values = frappe.parse_json(data if data is not None else frappe.safe_decode(request.get_data()))
+		except Exception:
+			frappe.throw(_("The request body is not a JSON object."), frappe.ValidationError)
+		check_values(doctype, values)
+	elif path in SAVE_METHODS:
+		doc = frappe.form_dict.get(SAVE_METHODS[path])
+		try:
+			doc = frappe.parse_json(doc) if isinstance(doc, str) else doc
+		except Exception:
+			frappe.throw(_("The document sent is not a JSON object."), frappe.ValidationError)
+		if isinstance(doc, dict) and isinstance(doc.get("doctype"), str) and ours(doc["doctype"]):
+			check_values(doc["doctype"], doc)
+
+
+def check_values(doctype: str, values) -> None:
+	if not isinstance(values, dict):
+		frappe.throw(_("The values of {0} must be a JSON object.").format(_(doctype)), frappe.ValidationError)
+	meta = frappe.get_meta(doctype)
+	for fieldname, value in values.items():
+		df = meta.get_field(fieldname) if isinstance(fieldname, str) else None
+		if df is None or value is None:
+			continue
+		problem = field_problem(df, value)
+		if problem:
+			frappe.throw(
+				_("{0}: {1} {2}").format(_(doctype), _(df.label or df.fieldname), problem),
+				frappe.ValidationError,
+			)
+
+
+def field_problem(df, value) -> str | None:
+	"""What is wrong with this value for this field, in words, or None."""
+	kind = df.fieldtype
+	if kind in ("Table", "Table MultiSelect"):
+		if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+			return _("must be a list of rows.")
+		for row in value:
+			check_values(df.options, row)
+		return None
+	if kind in WHOLE_TYPES:
+		if isinstance(value, bool):
+			return None
+		try:
+			number = int(value) if not isinstance(value, float) or value.is_integer() else None
+		except (TypeError, ValueError):
+			number = None
+		if number is None or isinstance(value, list | dict):
+			return _("must be a whole number.")
+		if abs(number) > MAX_INT or (kind == "Check" and number not in (0, 1)):
+			return _("is out of range.")
+		return None
+	if kind in NUMBER_TYPES:
+		try:
+			number = float(value)
+		except (TypeError, ValueError):
+			return _("must be a number.")
+		if isinstance(value, list | dict | bool) or not math.isfinite(number):
+			return _("must be a number.")
+		if abs(number) >= MAX_NUMBER:
+			return _("is out of range.")
+		return None
+	if kind in DATE_TYPES:
+		if not isinstance(value, str):
+			return _("must be a date.")
+		if not value.strip():
+			return None
+		try:
+			parsed = getattr(frappe.utils, DATE_TYPES[kind])(value)
+		except Exception:
+			return _("is not a valid date or time.")
+		if kind != "Time" and not (1000 <= parsed.year <= 9999):
+			return _("is out of range.")
+		return None
+	if kind not in STRING_TYPES:
+		return None
+	if not isinstance(value, str):
+		return _("must be text.")
+	text = str(value)
+	if kind == "Select" and text and df.options and text not in df.options.split("\n"):
+		return _("must be one of: {0}.").format(", ".join(o for o in df.options.split("\n") if o))
+	limit = 65_535 if kind in TEXT_TYPES else (4_000_000_000 if kind == "Long Text" else (df.length or 140))
+	if len(text.encode()) > limit:
+		return _("is too long ({0} characters at most).").format(limit)
+	return None

@@ -68,8 +68,15 @@ portal_menu_items = [
 	}
 ]
 # frappe.client.get_count checks no permission: ours does, for the app's doctypes
-override_whitelisted_methods = {"frappe.client.get_count": "itil_crm.api_guards.get_count"}
-before_request = ["itil_crm.service_desk.customer_portal.guard_request"]
+override_whitelisted_methods = {
+	"frappe.client.get_count": "itil_crm.api_guards.get_count",
+	"frappe.utils.global_search.search": "itil_crm.api_guards.global_search",
+}
+before_request = [
+	"itil_crm.service_desk.customer_portal.guard_request",
+	# values sent for ITIL records are checked against their fields before Frappe builds the record
+	"itil_crm.api_guards.check_request_values",
+]
 on_session_creation = ["itil_crm.service_desk.customer_portal.grant_portal_role"]
 
 # Document events
@@ -81,6 +88,8 @@ _ticket_events = {
 }
 _onboarding = "itil_crm.service_desk.onboarding.on_save"
 doc_events = {
+	# text typed into ITIL records (and mails on them) is sanitized even when it parses as JSON
+	"*": {"before_validate": "itil_crm.sanitize.json_text"},
 	# the first reply sent to the caller (on the incident or its ticket) is the first response;
 	# replies on a ticket show on its incident's timeline
 	"Communication": {

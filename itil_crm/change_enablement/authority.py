@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from itil_crm.api_guards import checked
 from itil_crm.engines.change_authority import authority, may_decide, risk_level, tally, voters
 
 LABELS = {
@@ -82,6 +83,7 @@ def check_close(change, previous: str | None) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def cast_vote(change: str, decision: str, comment: str | None = None) -> str:
 	"""A CAB member's vote (emergency CAB: change managers too); once the quorum is reached the
 	change is authorised or rejected. A member voting again replaces their vote."""

@@ -15,6 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, get_url, now_datetime
 
+from itil_crm.api_guards import checked
 from itil_crm.service_level import time as T
 
 FEED = "ITIL Calendar Feed"
@@ -28,6 +29,7 @@ def _hash(token: str) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def calendar_feed_url() -> str:
 	"""A new secret subscription link for the session user (the previous one stops working)."""
 	user = frappe.session.user
@@ -111,6 +113,7 @@ def calendar(user: str) -> bytes:
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
+@checked
 def feed(token: str | None = None):
 	"""The subscribed calendar (text/calendar)."""
 	user = _user_of(token)

@@ -14,6 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from itil_crm.api_guards import checked
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
 CI = "ITIL Configuration Item"
@@ -127,6 +128,7 @@ def open_records(cis: list[str]) -> dict[str, list[dict]]:
 
 
 @frappe.whitelist()
+@checked
 def impact_analysis(ci: str, depth: int = 3) -> dict:
 	"""Upstream and downstream of a CI to `depth` (1 to 10), the business services it supports and the
 	open incidents, problems and changes on the CI and everything reached."""

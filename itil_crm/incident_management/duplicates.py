@@ -13,6 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint
 
+from itil_crm.api_guards import checked
 from itil_crm.engines.duplicates import Candidate, MergeError, check_merge, ranked, words
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
@@ -115,6 +116,7 @@ def refresh_possible_duplicates(doc, method=None) -> None:
 
 
 @frappe.whitelist()
+@checked
 def merge(incident: str, into: str) -> str:
 	"""Resolve ``incident`` as a duplicate of ``into``; its tickets follow ``into`` from now on."""
 	for name in (incident, into):

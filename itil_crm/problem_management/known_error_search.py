@@ -13,6 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from itil_crm.api_guards import checked
 from itil_crm.engines.known_error_match import query_terms, rank, rarity, terms
 
 KE = "ITIL Known Error"
@@ -163,6 +164,7 @@ def _postings(wanted: dict[str, float]) -> tuple[dict[str, dict[str, float]], di
 
 
 @frappe.whitelist()
+@checked
 def suggest_known_errors(
 	subject: str | None = None,
 	description: str | None = None,

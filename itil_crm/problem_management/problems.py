@@ -3,14 +3,22 @@
 import frappe
 from frappe import _
 
+from itil_crm.api_guards import checked
+
 MAX_INCIDENTS = 500
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def link_incidents(problem: str, incidents) -> int:
 	"""Link the incidents to the problem (their Problem field), checking write permission on each;
 	returns how many changed. One comment on the problem lists them."""
-	names = frappe.parse_json(incidents) if isinstance(incidents, str) else incidents
+	try:
+		names = frappe.parse_json(incidents) if isinstance(incidents, str) else incidents
+	except ValueError:
+		names = None
+	if isinstance(names, str):
+		names = [names]
 	if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not names:
 		frappe.throw(_("Choose the incidents to link."), frappe.ValidationError)
 	if len(names) > MAX_INCIDENTS:

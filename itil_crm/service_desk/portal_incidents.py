@@ -20,6 +20,7 @@ from frappe.utils import (
 )
 from frappe.utils.html_utils import sanitize_html
 
+from itil_crm.api_guards import checked
 from itil_crm.engines.customer_promises import Promise, distance, promises
 from itil_crm.service_desk.callers import contact_for, email_of
 from itil_crm.service_desk.customer_portal import DOCTYPE, PORTAL_ROLE, Scope, scope
@@ -102,8 +103,8 @@ def incident_view(doc) -> dict:
 		"caller_name": frappe.db.get_value("Contact", doc.caller, "full_name") if doc.caller else None,
 		"customer": doc.customer,
 		"service": service,
-		"description": sanitize_html(doc.description or ""),
-		"resolution_notes": sanitize_html(doc.resolution_notes or "")
+		"description": sanitize_html(doc.description or "", always_sanitize=True),
+		"resolution_notes": sanitize_html(doc.resolution_notes or "", always_sanitize=True)
 		if doc.status in ("Resolved", "Closed")
 		else "",
 		"merged": bool(doc.duplicate_of),
@@ -229,7 +230,7 @@ def public_replies(doc) -> list[dict]:
 				{
 					"from_customer": r.sent_or_received == "Received",
 					"author": r.sender_full_name or r.sender or _("Service desk"),
-					"content": sanitize_html(r.content or ""),
+					"content": sanitize_html(r.content or "", always_sanitize=True),
 					"on": moment(r.communication_date),
 				}
 			)
@@ -324,6 +325,7 @@ def _caller(s: Scope) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def raise_incident(subject=None, description=None, service=None, customer=None) -> str:
 	"""Report an incident from the portal; returns its name. Caller, customer, channel, impact,
 	urgency, priority and deadlines are computed, never taken from the form."""
@@ -370,6 +372,7 @@ def raise_incident(subject=None, description=None, service=None, customer=None) 
 
 
 @frappe.whitelist(methods=["POST"])
+@checked
 def reply(incident=None, message=None) -> str:
 	"""A customer's reply from the portal: a received message on the incident (on its ticket when it
 	came from Helpdesk or ERPNext, so the agents there see it; it shows on the incident's timeline

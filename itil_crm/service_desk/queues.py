@@ -3,8 +3,11 @@ breached, due today. The filters are built in the list; this gives the groups th
 
 import frappe
 
+from itil_crm.api_guards import checked
+
 
 @frappe.whitelist()
+@checked
 def my_support_groups() -> list[str]:
 	"""The support groups the current user is a member of (none for a user outside them)."""
 	return frappe.get_all(

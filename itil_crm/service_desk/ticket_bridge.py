@@ -21,6 +21,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime, strip_html
 
+from itil_crm.api_guards import checked
 from itil_crm.engines import ticket_bridge as rules
 from itil_crm.integrations.apps import is_installed
 from itil_crm.integrations.ticket_platforms import PLATFORMS, Platform, platform_of
@@ -69,6 +70,7 @@ def intake_mode(doctype: str) -> tuple[str, str | None]:
 
 
 @frappe.whitelist()
+@checked
 def raise_incident(doctype: str, name: str | int) -> str:
 	"""The agent's action on a ticket: its incident (raised now, or the one it already has)."""
 	_platform(doctype)

@@ -134,8 +134,11 @@ def source(compute):
 	"""A Dashboard Chart Source's ``get``, with the arguments Frappe calls it with, over one of these
 	(cached by Frappe's chart cache like any chart)."""
 
-	@frappe.whitelist()
 	@cache_source
+	def cached(**_kwargs):
+		return compute()
+
+	@frappe.whitelist()
 	def get(
 		chart_name=None,
 		chart=None,
@@ -146,7 +149,16 @@ def source(compute):
 		timespan=None,
 		time_interval=None,
 		heatmap_year=None,
+		refresh=None,
 	):
-		return compute()
+		# Frappe's chart cache fails on a missing or unknown chart (a Python error): say it instead
+		if chart_name or not chart:
+			if not (isinstance(chart_name, str) and frappe.db.exists("Dashboard Chart", chart_name)):
+				frappe.throw(
+					_("Dashboard Chart {0} does not exist.").format(chart_name), frappe.DoesNotExistError
+				)
+		elif not isinstance(frappe.parse_json(chart), dict):
+			frappe.throw(_("Dashboard Chart {0} does not exist.").format(chart), frappe.DoesNotExistError)
+		return cached(chart_name=chart_name, chart=chart, no_cache=no_cache, refresh=refresh)
 
 	return get

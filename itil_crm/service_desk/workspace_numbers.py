@@ -7,12 +7,14 @@ indexed count, and tells the card where a click leads: the incident list, filter
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
+from itil_crm.api_guards import checked
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
 RUNNING = [status for status in OPEN_STATUSES if status != "On Hold"]  # On Hold: the clock is paused
 
 
 @frappe.whitelist()
+@checked
 def at_risk(filters=None) -> dict:
 	"""Open incidents not breached yet whose resolution falls due within the hour."""
 	now = now_datetime()

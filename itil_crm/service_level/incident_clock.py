@@ -91,10 +91,17 @@ def compute(doc, now) -> ClockResult | None:
 
 def apply(doc, result: ClockResult | None, now) -> None:
 	"""Store the clock on the incident, and when the sweep should look at it next."""
-	if not doc.is_new():  # the sweep may have sent alerts since this form was loaded
-		before = doc.get_doc_before_save()  # read by this save, the row locked until it commits
-		stored = before.sla_notified if before else frappe.db.get_value(doc.doctype, doc.name, "sla_notified")
-		doc.sla_notified = join_keys(notified_keys(doc.sla_notified) | notified_keys(stored))
+	# what was notified is the sweep's record, never a client's: a value sent with a new incident or a save
+	# could silence its alerts. A stored incident keeps what the database holds (the sweep may have sent
+	# alerts since this form was loaded; read by this save, the row locked until it commits).
+	if doc.is_new():
+		if not frappe.flags.in_import:
+			doc.sla_notified = None
+	else:
+		before = doc.get_doc_before_save()
+		doc.sla_notified = (
+			before.sla_notified if before else frappe.db.get_value(doc.doctype, doc.name, "sla_notified")
+		)
 	if result is None:
 		doc.update(
 			{

@@ -21,6 +21,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html
 
+from itil_crm.api_guards import checked
 from itil_crm.engines.supplier_exchange import verify
 from itil_crm.notifications import alert
 from itil_crm.service_level import time as service_time
@@ -29,6 +30,7 @@ RESOLVED = ("resolved", "closed", "done")
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@checked
 def receive(**_args):
 	request = frappe.local.request
 	body = request.get_data() or b""

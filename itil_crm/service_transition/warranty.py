@@ -15,6 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, getdate, today
 
+from itil_crm.api_guards import checked
 from itil_crm.engines import warranty as rules
 from itil_crm.notifications import alert
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
@@ -124,6 +125,7 @@ def summary(go_live: str, rows: list | None = None) -> list[dict]:
 
 
 @frappe.whitelist()
+@checked
 def warranty_summary(go_live: str) -> dict:
 	"""For the go-live form: its warranty incidents by priority and its exit criteria."""
 	if not isinstance(go_live, str) or not frappe.db.exists("ITIL Go-Live", go_live):

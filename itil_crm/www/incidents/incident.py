@@ -11,5 +11,6 @@ def get_context(context):
 	context.incident = P.incident_view(P.readable(name))
 	context.max_files = P.MAX_FILES
 	context.show_sidebar = True
-	context.title = context.incident["subject"]
+	# Frappe's breadcrumbs show the page title as HTML
+	context.title = frappe.utils.escape_html(context.incident["subject"])
 	context.parents = [{"route": "/incidents", "title": frappe._("My Incidents")}]

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
+from itil_crm.api_guards import checked
 from itil_crm.engines.service_calendar import CalendarError, check_timezone, validate_intervals
 from itil_crm.service_level.calendars import system_timezone
 
@@ -56,6 +57,7 @@ class ITILServiceCalendar(Document):
 			)
 
 	@frappe.whitelist()
+	@checked
 	def import_holidays(self, year: int | None = None):
 		"""Add the public holidays of holiday_country for a year (default: this year and next)."""
 		import holidays as public_holidays
