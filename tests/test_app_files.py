@@ -195,3 +195,18 @@ def test_broken_hook_is_caught(tmp_path, broken_app):
 	problems = C.check_hooks(hooks, broken_app.parent)
 	assert any("defines no function no_such_job" in p for p in problems)
 	assert any("no module itil_crm.nowhere" in p for p in problems)
+
+
+def test_every_editable_doctype_tracks_changes():
+	"""Who changed what (priority, agreement, status, CAB decision, sign-off...) is kept in Version on every
+	doctype someone may edit; logs that nobody edits (events, exchanges, the search index) need not."""
+	from app_checks import load_doctypes
+
+	untracked = [
+		name
+		for name, d in load_doctypes().items()
+		if not d.get("istable")
+		and any(p.get("write") for p in d["permissions"])
+		and not d.get("track_changes")
+	]
+	assert untracked == []
