@@ -2,7 +2,7 @@
 
 Run with the bench's python from the bench's sites folder:
 
-    ../env/bin/python /work/main/.ci/fault_check.py <site> [--restart-db]
+    ../env/bin/python /work/main/.ci/fault_check.py <site> [--restart-db | --only-restart-db]
 
 Each scenario runs a job in a child process (its own connection) that dies at a chosen point
 (``os._exit(9)`` right after a step, or SIGKILL from outside), then runs the next scheduled run and
@@ -418,12 +418,13 @@ def reconnect() -> None:
 # ------------------------------------------------------------------ main
 
 
-def main(site: str, restart_db: bool) -> int:
+def main(site: str, restart_db: bool, restart_only: bool = False) -> int:
 	frappe.init(site=site)
 	frappe.connect()
 	from itil_crm.tests.test_job_concurrency import Made
 
-	scenarios = [sweep_killed, supplier_killed, intake_killed] + ([db_restarted] if restart_db else [])
+	scenarios = [] if restart_only else [sweep_killed, supplier_killed, intake_killed]
+	scenarios += [db_restarted] if restart_db or restart_only else []
 	total = {"faults": 0, "lost": 0, "doubled": 0}
 	failed = False
 	try:
@@ -481,4 +482,4 @@ if __name__ == "__main__":
 	if sys.argv[1] == "--child":
 		child(*sys.argv[2:5])
 	else:
-		sys.exit(main(sys.argv[1], "--restart-db" in sys.argv[2:]))
+		sys.exit(main(sys.argv[1], "--restart-db" in sys.argv[2:], "--only-restart-db" in sys.argv[2:]))

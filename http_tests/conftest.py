@@ -12,6 +12,7 @@ assume that the site is empty or that their records are the only ones.
 
 import json
 import os
+import threading
 import uuid
 from pathlib import Path
 
@@ -149,6 +150,30 @@ def make_user(admin: Client, roles: list[str], user_type: str = "System User", l
 	return Client(admin.base_url, host, label, email, (values["api_key"], values["api_secret"]))
 
 
+_SOURCE_LOCK, _RESERVED = threading.Lock(), set()
+
+
+def free_source_user(admin: Client) -> str:
+	"""A user no event source uses yet (each source needs its own): a free one of the earlier runs, or a
+	new one (Frappe throttles user creation)."""
+	taken = {
+		r["user"]
+		for r in admin.get("/api/resource/ITIL Event Source", fields='["user"]', limit_page_length=0).data
+	}
+	users = admin.get(
+		"/api/resource/User", filters=json.dumps({"name": ["like", "http-source-%"]}), limit_page_length=0
+	).data
+	with _SOURCE_LOCK:
+		free = sorted({u["name"] for u in users} - taken - _RESERVED)
+		user = (
+			free[0]
+			if free
+			else make_user(admin, ["ITIL Event Source"], "Website User", unique("source")).user
+		)
+		_RESERVED.add(user)  # not handed out twice in this run, whether its source is saved or not
+		return user
+
+
 def first(admin: Client, doctype: str, filters: dict | None = None) -> str | None:
 	answer = admin.get(
 		f"/api/resource/{doctype}",
@@ -182,7 +207,7 @@ def refs(admin) -> dict:
 		"calendar": first(admin, "ITIL Service Calendar"),
 		"ci_type": first(admin, "ITIL CI Type"),
 		"support_group": first(admin, "ITIL Support Group"),
-		"fresh_user": lambda: make_user(admin, ["ITIL Event Source"], "Website User", unique("source")).user,
+		"fresh_user": lambda: free_source_user(admin),
 		"requirement": option("itil_go_live_checklist_template_item", "requirement"),
 		"free_group": free_group,
 	}
@@ -205,6 +230,11 @@ def remove_test_masters(served):
 		"/api/method/login", usr="Administrator", pwd=os.environ.get("ITIL_CRM_ADMIN_PASSWORD", "admin")
 	).ok:
 		return
+	remove_http_masters(client)
+
+
+def remove_http_masters(client: Client) -> None:
+	"""The impacts, urgencies and priorities the suites made (named _HTTP ...)."""
 	for doctype in ("ITIL Impact", "ITIL Urgency", "ITIL Priority"):
 		names = client.get(
 			f"/api/resource/{doctype}",

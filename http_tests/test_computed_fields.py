@@ -34,7 +34,7 @@ def test_an_incident_keeps_the_values_the_server_computes(admin, refs):
 	for field in ("priority", "effective_impact", "tier", "sla_status"):
 		assert got[field] == expected[field], (field, got[field], expected[field])
 	for field in ("response_by", "resolution_by", "next_sla_check", "priority_reason", "sla_notified"):
-		assert got[field] != FORGED[field], field
+		assert got.get(field) != FORGED[field], field
 	# and on update
 	answer = agent.update("ITIL Incident", forged.data["name"], FORGED)
 	assert answer.ok, answer

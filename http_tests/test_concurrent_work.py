@@ -5,7 +5,7 @@ at the same moment."""
 import json
 import threading
 
-from conftest import make_user, unique
+from conftest import free_source_user, make_user, unique
 from samples import minimal
 
 
@@ -67,7 +67,8 @@ def test_a_stale_rest_update_is_refused_too(admin, refs):
 
 
 def test_one_alert_posted_twice_at_the_same_moment_makes_one_incident(admin):
-	tool = make_user(admin, [], "Website User", "busy monitoring tool")
+	# a user no source uses yet (each source has its own), given a fresh key
+	tool = make_user(admin, ["ITIL Event Source"], "Website User", free_source_user(admin)[5:].split("@")[0])
 	source = admin.insert("ITIL Event Source", {"source_name": unique("_HTTP monitoring"), "user": tool.user})
 	assert source.ok, source
 	fingerprint = unique("fp").replace(" ", "-")
