@@ -238,7 +238,7 @@ def remove_http_masters(client: Client) -> None:
 	for doctype in ("ITIL Impact", "ITIL Urgency", "ITIL Priority"):
 		names = client.get(
 			f"/api/resource/{doctype}",
-			filters=json.dumps({"name": ["like", "\\_HTTP %"]}),
+			filters=json.dumps({"name": ["like", "_HTTP %"]}),
 			limit_page_length=0,
 		).data
 		for row in names or []:
