@@ -101,10 +101,10 @@ def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = "")
 
 
 # --------------------------------------------------------------------------- values sent for ITIL records
-SAVE_METHODS = {
-	"/api/method/frappe.client.insert": "doc",
-	"/api/method/frappe.client.save": "doc",
-	"/api/method/frappe.desk.form.save.savedocs": "doc",
+SAVE_METHODS = {  # each sends the record as its argument "doc"
+	"/api/method/frappe.client.insert",
+	"/api/method/frappe.client.save",
+	"/api/method/frappe.desk.form.save.savedocs",
 }
 TEXT_TYPES = {"Small Text", "Text", "Text Editor", "Code", "HTML Editor", "Markdown Editor", "Comment"}
 NUMBER_TYPES = {"Float", "Currency", "Percent", "Duration"}
@@ -147,7 +147,7 @@ def check_request_values() -> None:
 			frappe.throw(_("The request body is not a JSON object."), frappe.ValidationError)
 		check_values(doctype, values)
 	elif path in SAVE_METHODS:
-		doc = frappe.form_dict.get(SAVE_METHODS[path])
+		doc = frappe.form_dict.get("doc")
 		try:
 			doc = frappe.parse_json(doc) if isinstance(doc, str) else doc
 		except Exception:

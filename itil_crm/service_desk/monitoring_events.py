@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
-import time
 from dataclasses import dataclass, field
 
 import frappe
@@ -32,6 +30,7 @@ from frappe import _
 from frappe.utils import escape_html, now_datetime
 
 from itil_crm.api_guards import checked
+from itil_crm.deadlocks import retried
 from itil_crm.engines.monitoring_events import Alert, PayloadError, ci_hints, fold, map_severity, parse
 from itil_crm.service_level import time as service_time
 from itil_crm.service_level.incident_clock import OPEN_STATUSES
@@ -174,17 +173,9 @@ def open_key(source: str, fingerprint: str) -> str:
 
 
 def ingest_with_retry(source, items: list[Prepared], attempts: int = 6) -> Result:
-	"""A deadlock between concurrent batches is retried (the loser rolled back, nothing half-done), after a
-	short random pause so that the same batches do not meet again."""
-	for attempt in range(attempts):
-		try:
-			return ingest(source, items)
-		except Exception as e:
-			if attempt + 1 < attempts and (frappe.db.is_deadlocked(e) or frappe.db.is_timedout(e)):
-				frappe.db.rollback()
-				time.sleep(random.uniform(0.02, 0.2) * (attempt + 1))
-				continue
-			raise
+	"""A deadlock or lock wait between concurrent batches is retried (the loser rolled back, nothing
+	half-done)."""
+	return retried(lambda: ingest(source, items), attempts, timeouts=True)
 
 
 def ingest(source, items: list[Prepared]) -> Result:

@@ -24,6 +24,7 @@ from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime, strip_html
 
 from itil_crm.api_guards import checked
+from itil_crm.deadlocks import retried
 from itil_crm.engines.supplier_exchange import outcome, reference, retry_delay
 from itil_crm.notifications import alert
 
@@ -245,18 +246,15 @@ def deliver(exchange: str) -> str | None:
 			failure="Attempts Exhausted" if result == "retry" else "Refused By Supplier",
 			next_attempt_at=None,
 		)
-	for retry in range(RECORD_RETRIES):
-		try:
-			return _record(doc, connector, log, values)
-		except frappe.QueryDeadlockError:
-			# two workers recording their answers at once (the gap locks of the attempt table): the send
-			# is done, its answer is written again in a fresh transaction (the claim was committed); left
-			# Sending, it would be sent a second time a quarter of an hour later
-			frappe.db.rollback()
-			if retry == RECORD_RETRIES - 1:
-				raise
-			time.sleep(0.1 * (retry + 1))
-			doc = frappe.get_doc("ITIL Supplier Exchange", exchange)
+
+	# two workers recording their answers at once (the gap locks of the attempt table): the send is done,
+	# its answer is written again in a fresh transaction (the claim was committed); left Sending, it would
+	# be sent a second time a quarter of an hour later
+	def reload():
+		nonlocal doc
+		doc = frappe.get_doc("ITIL Supplier Exchange", exchange)
+
+	return retried(lambda: _record(doc, connector, log, values), RECORD_RETRIES, again=reload)
 
 
 def _record(doc, connector, log: dict, values: dict) -> str:

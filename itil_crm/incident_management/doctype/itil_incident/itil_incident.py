@@ -1,14 +1,12 @@
 # Copyright (c) 2026, itil_crm contributors
 # For license information, please see license.txt
 
-import random
-import time
-
 import frappe
 from frappe import _
 from frappe.model.document import Document
 
 from itil_crm.api_guards import checked
+from itil_crm.deadlocks import retried
 from itil_crm.engines.lifecycle import INCIDENT
 from itil_crm.incident_management import numbering
 from itil_crm.incident_management.priority import check_override_allowed, decide
@@ -203,18 +201,9 @@ class ITILIncident(Document):
 	def escalate(self, to_group: str | None = None, reason: str | None = None):
 		"""Functional escalation: to the next tier (the group's Escalates To) or to a chosen group."""
 		self.check_permission("write")
-		for attempt in range(ESCALATION_ATTEMPTS):
-			try:
-				escalation.escalate(self, to_group, reason)
-				break
-			except frappe.QueryDeadlockError:
-				# two escalations writing their legs at the same moment: the loser, rolled back whole, runs
-				# again on the incident as it now is (nothing of the first attempt is kept)
-				if attempt + 1 == ESCALATION_ATTEMPTS:
-					raise
-				frappe.db.rollback()
-				time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
-				self.reload()
+		# two escalations writing their legs at the same moment: the loser, rolled back whole, runs again on
+		# the incident as it now is (nothing of the first attempt is kept)
+		retried(lambda: escalation.escalate(self, to_group, reason), ESCALATION_ATTEMPTS, again=self.reload)
 		return self.support_group
 
 	@frappe.whitelist()
