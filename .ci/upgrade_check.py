@@ -47,6 +47,7 @@ PATCHES = [
 	"itil_crm.patches.v0_2.change_settings_defaults",
 	"itil_crm.patches.v0_2.go_live_warranty_defaults",
 	"itil_crm.patches.v0_3.desk_boards",
+	"itil_crm.patches.v0_3.drop_orphan_board_columns",
 ]
 
 

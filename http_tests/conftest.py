@@ -230,19 +230,29 @@ def remove_test_masters(served):
 		"/api/method/login", usr="Administrator", pwd=os.environ.get("ITIL_CRM_ADMIN_PASSWORD", "admin")
 	).ok:
 		return
-	remove_http_masters(client)
+	remove_http_masters(client, groups=True)
 
 
-def remove_http_masters(client: Client) -> None:
-	"""The impacts, urgencies and priorities the suites made (named _HTTP ...)."""
+def remove_http_masters(client: Client, groups: bool = False) -> None:
+	"""The impacts, urgencies and priorities the suites made (named _HTTP ...); with `groups`, also their
+	supplier connectors and support groups (each group is a column of the board by support group). A
+	record still linked from elsewhere stays."""
 	for doctype in ("ITIL Impact", "ITIL Urgency", "ITIL Priority"):
-		names = client.get(
-			f"/api/resource/{doctype}",
-			filters=json.dumps({"name": ["like", "_HTTP %"]}),
-			limit_page_length=0,
-		).data
-		for row in names or []:
-			client.delete(doctype, row["name"])
+		for name in _http_names(client, doctype, "name"):
+			client.delete(doctype, name)
+	if not groups:
+		return
+	for name in _http_names(client, "ITIL Supplier Connector", "support_group"):
+		client.delete("ITIL Supplier Connector", name)
+	for name in _http_names(client, "ITIL Support Group", "name"):
+		client.delete("ITIL Support Group", name)
+
+
+def _http_names(client: Client, doctype: str, field: str) -> list[str]:
+	answer = client.get(
+		f"/api/resource/{doctype}", filters=json.dumps({field: ["like", "_HTTP %"]}), limit_page_length=0
+	)
+	return [row["name"] for row in answer.data or []]
 
 
 @pytest.fixture(scope="session")

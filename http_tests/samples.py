@@ -39,7 +39,7 @@ def minimal(doctype: str, refs: dict) -> dict:
 		"ITIL Known Error": {"title": f"_HTTP known error {t}", "symptoms": "Slow", "workaround": "Retry"},
 		"ITIL Problem": {"title": f"_HTTP problem {t}"},
 		"ITIL Channel": {"channel_name": f"_HTTP channel {t}"},
-		"ITIL Event Source": {"source_name": f"_HTTP source {t}", "user": refs["fresh_user"]()},
+		"ITIL Event Source": {"source_name": f"_HTTP source {t}"},
 		"ITIL Support Group": {"group_name": f"_HTTP group {t}", "tier": 1},
 		"ITIL Service Calendar": {
 			"calendar_name": f"_HTTP calendar {t}",
@@ -59,17 +59,20 @@ def minimal(doctype: str, refs: dict) -> dict:
 			"level": "Warning",
 			"alert_on": "2026-01-05 10:00:00",
 		},
-		"ITIL Supplier Connector": {
-			"support_group": refs["free_group"](),
-			"endpoint_url": "https://supplier.example/api/tickets",
-		},
+		"ITIL Supplier Connector": {"endpoint_url": "https://supplier.example/api/tickets"},
 		"ITIL Go-Live": {"title": f"_HTTP go-live {t}", "go_live_date": date.today().isoformat()},
 		"ITIL Go-Live Checklist Template": {
 			"template_name": f"_HTTP checklist {t}",
 			"items": [{"requirement": refs["requirement"], "task_en": "Check", "task_fr": "Vérifier"}],
 		},
 	}
-	return docs[doctype]
+	doc = docs[doctype]
+	# each source needs its own user and each connector its own group: made only when asked for
+	if doctype == "ITIL Event Source":
+		doc["user"] = refs["fresh_user"]()
+	elif doctype == "ITIL Supplier Connector":
+		doc["support_group"] = refs["free_group"]()
+	return doc
 
 
 # one field each role that writes the doctype may change without moving its lifecycle

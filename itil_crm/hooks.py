@@ -136,7 +136,11 @@ doc_events = {
 			"itil_crm.service_desk.boards.add_group_column",
 			_onboarding,
 		],
-		"on_trash": "itil_crm.service_desk.assignment.remove_rule",
+		"on_trash": [
+			"itil_crm.service_desk.assignment.remove_rule",
+			"itil_crm.service_desk.boards.drop_group_column",
+		],
+		"after_rename": "itil_crm.service_desk.boards.rename_group_column",
 	},
 	"ToDo": {"after_insert": "itil_crm.service_desk.assignment.on_assignment"},
 	# a comment on an incident starting with #supplier goes to its supplier (UC connector)

@@ -74,16 +74,76 @@ def ensure_boards() -> None:
 	_board(CHANGE_STATUS, "ITIL Change", "status", changes, [])
 
 
-def add_group_column(doc, method=None) -> None:
-	"""doc_events: a new support group gets its column on the board by support group."""
+def _group_board():
+	"""The board by support group, locked from the read (two groups changed at once each get their
+	column, none is refused), or None when an admin deleted it."""
 	if not frappe.db.exists("Kanban Board", INCIDENT_GROUP):
+		return None
+	return frappe.get_doc("Kanban Board", INCIDENT_GROUP, for_update=True)
+
+
+def _has_column(group: str) -> bool:
+	return bool(
+		frappe.db.exists(
+			"Kanban Board Column",
+			{"parenttype": "Kanban Board", "parent": INCIDENT_GROUP, "column_name": group},
+		)
+	)
+
+
+def add_group_column(doc, method=None) -> None:
+	"""doc_events on_update: a new support group gets its column on the board by support group. Saving a
+	group that has its column neither locks nor rewrites the board."""
+	if _has_column(doc.name):
 		return
-	# locked from the read: two groups created at once each add their column, none is refused
-	board = frappe.get_doc("Kanban Board", INCIDENT_GROUP, for_update=True)
-	if any(c.column_name == doc.name for c in board.columns):
+	board = _group_board()
+	if board is None or any(c.column_name == doc.name for c in board.columns):
 		return
 	board.append("columns", {"column_name": doc.name, "status": "Active", "indicator": "Blue", "order": "[]"})
 	board.save(ignore_permissions=True)
+
+
+def drop_group_column(doc, method=None) -> None:
+	"""doc_events on_trash: a deleted support group takes its column with it (the board would otherwise
+	keep an empty column per group ever made, and every save of it rewrites them all)."""
+	if not _has_column(doc.name):
+		return
+	board = _group_board()
+	board.set("columns", [c for c in board.columns if c.column_name != doc.name])
+	board.save(ignore_permissions=True)
+
+
+def rename_group_column(doc, method=None, old: str | None = None, new: str | None = None, merge=False):
+	"""doc_events after_rename: the column follows its group (merged into another group: one column)."""
+	if not old or not new or not _has_column(old):
+		return
+	board = _group_board()
+	if merge or any(c.column_name == new for c in board.columns):
+		board.set("columns", [c for c in board.columns if c.column_name != old])
+	else:
+		for column in board.columns:
+			if column.column_name == old:
+				column.column_name = new
+	board.save(ignore_permissions=True)
+
+
+def drop_orphan_group_columns() -> int:
+	"""Columns of the board by support group whose group no longer exists (left by deleted or renamed
+	groups before 0.3.1), removed in one statement; returns how many. Idempotent."""
+	column = frappe.qb.DocType("Kanban Board Column")
+	group = frappe.qb.DocType("ITIL Support Group")
+	orphans = (
+		frappe.qb.from_(column)
+		.left_join(group)
+		.on(group.name == column.column_name)
+		.select(column.name)
+		.where(column.parenttype == "Kanban Board")
+		.where(column.parent == INCIDENT_GROUP)
+		.where(group.name.isnull())
+	).run(pluck=True)
+	if orphans:
+		frappe.db.delete("Kanban Board Column", {"name": ["in", orphans]})
+	return len(orphans)
 
 
 def remove_boards() -> None:

@@ -185,6 +185,43 @@ class TestBoards(FrappeTestCase):
 		columns = [c.column_name for c in frappe.get_doc("Kanban Board", boards.INCIDENT_GROUP).columns]
 		self.assertIn(desk.name, columns)
 
+	def test_the_group_column_follows_the_group_through_save_rename_and_delete(self):
+		boards.ensure_boards()
+
+		def columns():
+			return [c.column_name for c in frappe.get_doc("Kanban Board", boards.INCIDENT_GROUP).columns]
+
+		desk = group()
+		before = frappe.get_doc("Kanban Board", boards.INCIDENT_GROUP).modified
+		desk.save()  # a group that has its column: the board is neither locked nor rewritten
+		self.assertEqual(frappe.get_doc("Kanban Board", boards.INCIDENT_GROUP).modified, before)
+		new_name = f"{desk.name} renamed"
+		frappe.rename_doc("ITIL Support Group", desk.name, new_name)
+		self.assertIn(new_name, columns())
+		self.assertNotIn(desk.name, columns())
+		other = group()
+		frappe.rename_doc("ITIL Support Group", new_name, other.name, merge=True)
+		self.assertEqual(columns().count(other.name), 1)
+		self.assertNotIn(new_name, columns())
+		frappe.delete_doc("ITIL Support Group", other.name)
+		self.assertNotIn(other.name, columns())
+		self.assertEqual(len(columns()), len(set(columns())))
+
+	def test_columns_of_groups_gone_before_the_fix_are_removed_once(self):
+		boards.ensure_boards()
+		board = frappe.get_doc("Kanban Board", boards.INCIDENT_GROUP)
+		kept = group()
+		board.reload()
+		board.append("columns", {"column_name": "_gone group " + frappe.generate_hash(length=8)})
+		board.save(ignore_permissions=True)
+		count = len(board.columns)
+		self.assertGreaterEqual(boards.drop_orphan_group_columns(), 1)
+		left = [c.column_name for c in frappe.get_doc("Kanban Board", boards.INCIDENT_GROUP).columns]
+		self.assertIn(kept.name, left)
+		self.assertFalse([c for c in left if c.startswith("_gone group ")])
+		self.assertLess(len(left), count)
+		self.assertEqual(boards.drop_orphan_group_columns(), 0)
+
 	def test_a_card_move_follows_the_lifecycle(self):
 		from frappe.desk.doctype.kanban_board.kanban_board import update_order_for_single_card
 
