@@ -112,6 +112,7 @@ doc_events = {
 			"itil_crm.service_transition.warranty.note_warranty",
 			"itil_crm.service_desk.monitoring_events.end_episode",
 			"itil_crm.service_level.supplier_connector.on_incident_update",
+			"itil_crm.service_level.legs.alert_breaches",
 		],
 	},
 	# the agreements an incident may be given are cached (service_level.selection)

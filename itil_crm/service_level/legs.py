@@ -79,7 +79,9 @@ def time_legs(doc, now) -> None:
 	"""Elapsed, due date and breach of every leg, from the incident's event log."""
 	incident_events = engine_events(child_rows.rows(doc, child_rows.EVENTS))
 	sla_breached = doc.sla_status in ("Breached", "Missed")
-	for leg in child_rows.rows(doc, child_rows.LEGS):
+	legs = child_rows.rows(doc, child_rows.LEGS)
+	before = {id(leg): leg.breached for leg in legs}
+	for leg in legs:
 		agreement = load_agreement(leg.service_agreement)
 		target = agreement.targets.get(doc.priority) if agreement else None
 		if not agreement or target is None:
@@ -94,3 +96,55 @@ def time_legs(doc, now) -> None:
 			bool(target.resolution_seconds) and result.resolution_elapsed > target.resolution_seconds
 		)
 		leg.caused_sla_breach = int(sla_breached and leg.breached)
+	doc.flags.leg_breaches = _first_recorded_here(
+		doc, [leg for leg in legs if leg.breached and not before[id(leg)]]
+	)
+
+
+def _first_recorded_here(doc, breached: list) -> list:
+	"""The legs this save is the first to record as breached. The sweep alerts a leg it finds overrun and
+	marks it; a save in between (an update, an escalation, a resolution after the due time) records the
+	breach itself, and the sweep, which only looks at unmarked legs, would never alert it. So the save
+	reads the stored mark, the rows locked (a sweep marking them now is waited for: it alerted them if it
+	committed, not if it rolled back), and alerts the legs still unmarked: every breach once."""
+	if not breached or doc.is_new() or frappe.flags.in_import:
+		return []
+	names = [leg.name for leg in breached if leg.name]
+	if not names:
+		return []
+	marked = set(
+		frappe.db.sql_list(
+			"""select name from `tabITIL Incident Leg` where name in %(names)s and breached = 1
+			for update""",
+			{"names": names},
+		)
+	)
+	return [leg for leg in breached if leg.name not in marked]
+
+
+def alert_breaches(doc, method=None) -> None:
+	"""ITIL Incident on_update: the OLA / UC breaches this save recorded first, alerted as the sweep
+	alerts them (one Breached alert per leg, to the group's lead)."""
+	legs = doc.flags.leg_breaches
+	if not legs:
+		return
+	from itil_crm.service_level import alert_delivery
+	from itil_crm.service_level.sweep import leg_alert
+
+	doc.flags.leg_breaches = []
+	now = T.now()
+	rows = [
+		leg_alert(
+			frappe._dict(
+				parent=doc.name,
+				agreement_type=leg.agreement_type,
+				subject=doc.subject,
+				priority=doc.priority,
+				due_by=leg.due_by,
+				support_group=leg.support_group,
+			),
+			now,
+		)
+		for leg in legs
+	]
+	alert_delivery.raise_alerts(rows, [], T.naive(now))

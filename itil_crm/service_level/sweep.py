@@ -67,7 +67,7 @@ def _run(now, batch: int) -> dict:
 		row, escalation = _alert(inc, result, clock, threshold, now)
 		rows.append(row)
 		escalations.append(escalation)
-	rows += [_leg_alert(leg, now) for leg in leg_alerts]
+	rows += [leg_alert(leg, now) for leg in leg_alerts]
 	alert_delivery.raise_alerts(rows, escalations, T.naive(now))
 	stats["alerts"] = len(rows)
 	for name, threshold in to_escalate:
@@ -225,7 +225,7 @@ def _sweep_legs(now, stats) -> list:
 	return legs
 
 
-def _leg_alert(leg, now) -> dict:
+def leg_alert(leg, now) -> dict:
 	return {
 		"incident": leg.parent,
 		"clock": leg.agreement_type if leg.agreement_type in ("OLA", "UC") else "OLA",

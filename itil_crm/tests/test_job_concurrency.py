@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -71,7 +72,37 @@ def _retry_due() -> dict:
 	return {"due": supplier_connector.retry_due()}
 
 
-JOBS = {"sweep": _sweep, "deliver": _deliver, "retry_due": _retry_due}
+def _mark_legs(incident: str) -> dict:
+	"""What a sweep does to an overrun leg, then waits with the row locked: the parent says whether this
+	"sweep" commits or loses (rolled back, as a deadlock's victim is)."""
+	frappe.db.sql(
+		"""update `tabITIL Incident Leg` set breached = 1
+		where parent = %s and parenttype = 'ITIL Incident' and outcome = 'Open'""",
+		incident,
+	)
+	print("marked", flush=True)
+	if sys.stdin.readline().strip() == "rollback":
+		frappe.db.rollback()
+	return {}
+
+
+def _escalate(incident: str, at: str) -> dict:
+	from itil_crm.service_level import time as T
+
+	doc = frappe.get_doc("ITIL Incident", incident)  # as a sweep loads it: before the other one's mark
+	print("escalating", flush=True)
+	with T.frozen(dt.datetime.fromisoformat(at)):
+		doc.escalate(reason="needs L2")
+	return {}
+
+
+JOBS = {
+	"sweep": _sweep,
+	"deliver": _deliver,
+	"retry_due": _retry_due,
+	"mark_legs": _mark_legs,
+	"escalate": _escalate,
+}
 
 
 def child(site: str, job: str, kwargs: str) -> None:
@@ -453,6 +484,45 @@ class TestJobConcurrency(FrappeTestCase):
 		frappe.db.rollback()
 		self.assertEqual(self.per_clock(), {(name, c): 1 for c in ("Response", "Resolution", "OLA")})
 		self.assertEqual(len(self.escalations(name)), 2)
+
+	def test_an_escalation_waiting_on_a_sweeps_leg_mark_alerts_the_breach_only_if_the_sweep_lost(self):
+		"""Two sweeps at once: one marks an overrun L1 leg while the other escalates the incident (which
+		closes that leg, breached). If the marking sweep then loses a deadlock and rolls back, the breach
+		was recorded by the escalation alone: the escalation must alert it. If the marking sweep commits,
+		it alerted the breach: the escalation must not alert it again."""
+		group = self.made.service_level(auto_escalate=0)
+		lost, won = self.made.incident(group), self.made.incident(group)
+		frappe.db.commit()
+		for name, ending in ((lost, "rollback"), (won, "commit")):
+			marker = start("mark_legs", incident=name)
+			escalation = start("escalate", incident=name, at=SWEEP_AT.isoformat())
+			try:
+				expect(marker, "ready")
+				go(marker)
+				expect(marker, "marked")
+				expect(escalation, "ready")
+				go(escalation)
+				expect(escalation, "escalating")
+				# its save locks the incident's rows (Frappe reads them for update), legs included, and waits
+				# for the marking "sweep"; the outcome does not depend on this pause, only the path taken
+				time.sleep(1)
+				marker.stdin.write(ending + "\n")
+				marker.stdin.flush()
+				finish(marker)
+				finish(escalation)
+			finally:
+				for p in (marker, escalation):
+					if p.poll() is None:
+						p.kill()
+						p.wait()
+		frappe.db.rollback()
+		# the marking "sweep" raises no alert itself here: the one alert is the escalation's
+		self.assertEqual([len(self.made.alerts(incident=n, clock="OLA")) for n in (lost, won)], [1, 0])
+		for name in (lost, won):
+			first_leg = frappe.get_all(
+				"ITIL Incident Leg", {"parent": name}, ["breached", "outcome"], order_by="idx", limit=1
+			)[0]
+			self.assertEqual((first_leg.outcome, first_leg.breached), ("Escalated", 1))
 
 	def test_two_deliveries_at_once_send_each_alert_once(self):
 		if not frappe.db.get_value(

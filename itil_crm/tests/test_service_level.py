@@ -213,6 +213,52 @@ class TestLegs(ServiceLevelCase):
 		_columns, by_month, *_rest = execute({"group_by": "Month", "agreement_type": "SLA"})
 		self.assertTrue(any(r["missed"] >= 1 for r in by_month))
 
+	def test_a_leg_breach_is_alerted_once_whether_the_sweep_or_a_save_records_it_first(self):
+		"""OLA of 1 working hour from Monday 09:00 Paris: due 10:00. A save after that (an update, an
+		escalation) records the breach before any sweep: the save alerts it; the sweep, and the saves after,
+		alert nothing more. Where the sweep came first, the save alerts nothing."""
+		tag = frappe.generate_hash(length=6)
+		lead = user_with_roles("ITIL Service Desk Agent")
+		l2 = make_group(f"_Test L2 {tag}", 2)
+		desk = make_group(f"_Test L1 {tag}", 1, lead=lead, escalates_to=l2.name)
+		ola = make_agreement(f"_Test L1 OLA {tag}", "OLA", response=1, resolution=1, group=desk.name)
+		desk.db_set("service_agreement", ola.name)
+		with T.frozen(utc(2026, 3, 2, 8, 0)):
+			updated, escalated, swept = (make_incident(support_group=desk.name) for _ in range(3))
+
+		def ola_alerts(incident):
+			return frappe.get_all(
+				"ITIL SLA Alert",
+				filters={"incident": incident.name, "clock": "OLA"},
+				fields=["level", "threshold", "support_group", "group_lead"],
+			)
+
+		late = utc(2026, 3, 2, 9, 30)  # 10:30 Paris
+		with T.frozen(late):
+			updated.description = "Still looking"
+			updated.save()
+			escalated.escalate(reason="needs L2")
+		escalated.reload()
+		self.assertEqual((escalated.legs[0].outcome, escalated.legs[0].breached), ("Escalated", 1))
+		self.assertEqual(escalated.legs[1].breached, 0)
+		for incident in (updated, escalated):
+			alerts = ola_alerts(incident)
+			self.assertEqual(len(alerts), 1, incident.name)
+			self.assertEqual(
+				(alerts[0].level, alerts[0].threshold, alerts[0].support_group), ("Breached", 100, desk.name)
+			)
+			self.assertIn(lead, alerts[0].group_lead)
+		self.assertEqual(ola_alerts(swept), [])
+		run_sweep(now=late)  # finds the third one's leg unmarked; the other two are marked
+		self.assertEqual([len(ola_alerts(i)) for i in (updated, escalated, swept)], [1, 1, 1])
+		with T.frozen(utc(2026, 3, 2, 9, 45)):
+			for incident in (updated, swept):
+				incident.reload()
+				incident.description = "Later"
+				incident.save()
+		run_sweep(now=utc(2026, 3, 2, 9, 50))
+		self.assertEqual([len(ola_alerts(i)) for i in (updated, escalated, swept)], [1, 1, 1])
+
 
 class TestSweep(ServiceLevelCase):
 	def test_threshold_notifications_exactly_once_over_two_sweeps(self):
