@@ -197,9 +197,16 @@ def test_itil_settings_rights_over_http(admin, principals, refs):
 	"""First, before any impact or urgency of the suite exists: ITIL Settings refuses (rightly) to save a
 	priority matrix that does not cover every impact x urgency."""
 	remove_http_masters(admin)
+	field = EDITS[SETTINGS][0]
+	before = admin.doc(SETTINGS, SETTINGS).data[field]
 	errors = []
-	for role in ROLES:
-		errors += check_principal(role, principals[role], admin, refs, {SETTINGS: SETTINGS}, None, [SETTINGS])
+	try:
+		for role in ROLES:
+			errors += check_principal(
+				role, principals[role], admin, refs, {SETTINGS: SETTINGS}, None, [SETTINGS]
+			)
+	finally:  # the site's own setting comes back
+		assert admin.update(SETTINGS, SETTINGS, {field: before}).ok
 	assert errors == [], "\n".join(errors)
 
 

@@ -15,7 +15,8 @@ class TestITILSettings(FrappeTestCase):
 		settings = frappe.get_single("ITIL Settings")
 		seeded = {(r.impact, r.urgency): r.priority for r in settings.priority_matrix}
 		self.assertEqual(seeded, PRIORITY_MATRIX)
-		self.assertEqual(settings.tier_resolution_target, 80)
+		# the seeded target (an admin may have changed the site's since)
+		self.assertEqual(frappe.get_meta("ITIL Settings").get_field("tier_resolution_target").default, "80")
 
 	def test_matrix_with_a_hole_is_refused(self):
 		settings = frappe.get_single("ITIL Settings")
