@@ -80,7 +80,7 @@ def time_legs(doc, now) -> None:
 	incident_events = engine_events(child_rows.rows(doc, child_rows.EVENTS))
 	sla_breached = doc.sla_status in ("Breached", "Missed")
 	legs = child_rows.rows(doc, child_rows.LEGS)
-	before = {id(leg): leg.breached for leg in legs}
+	stored = _stored_marks(doc)
 	for leg in legs:
 		agreement = load_agreement(leg.service_agreement)
 		target = agreement.targets.get(doc.priority) if agreement else None
@@ -96,30 +96,19 @@ def time_legs(doc, now) -> None:
 			bool(target.resolution_seconds) and result.resolution_elapsed > target.resolution_seconds
 		)
 		leg.caused_sla_breach = int(sla_breached and leg.breached)
-	doc.flags.leg_breaches = _first_recorded_here(
-		doc, [leg for leg in legs if leg.breached and not before[id(leg)]]
-	)
+	# the breaches this save records first: the sweep alerts only the legs it finds unmarked, so a save in
+	# between (an update, an escalation, a resolution after the due time) alerts them (alert_breaches)
+	doc.flags.leg_breaches = [leg for leg in legs if leg.breached and not stored.get(leg.name, 1)]
 
 
-def _first_recorded_here(doc, breached: list) -> list:
-	"""The legs this save is the first to record as breached. The sweep alerts a leg it finds overrun and
-	marks it; a save in between (an update, an escalation, a resolution after the due time) records the
-	breach itself, and the sweep, which only looks at unmarked legs, would never alert it. So the save
-	reads the stored mark, the rows locked (a sweep marking them now is waited for: it alerted them if it
-	committed, not if it rolled back), and alerts the legs still unmarked: every breach once."""
-	if not breached or doc.is_new() or frappe.flags.in_import:
-		return []
-	names = [leg.name for leg in breached if leg.name]
-	if not names:
-		return []
-	marked = set(
-		frappe.db.sql_list(
-			"""select name from `tabITIL Incident Leg` where name in %(names)s and breached = 1
-			for update""",
-			{"names": names},
-		)
-	)
-	return [leg for leg in breached if leg.name not in marked]
+def _stored_marks(doc) -> dict:
+	"""The stored breach mark of each leg, as Frappe read it for this save with the rows locked
+	(load_doc_before_save, for update): a sweep marking them at that moment is waited for, and it alerted
+	them if it committed, not if it rolled back. Every breach is alerted once."""
+	if doc.is_new() or frappe.flags.in_import:
+		return {}
+	before = doc.get_doc_before_save()
+	return {row.name: row.breached for row in before.get(child_rows.LEGS)} if before else {}
 
 
 def alert_breaches(doc, method=None) -> None:

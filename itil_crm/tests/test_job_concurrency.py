@@ -169,10 +169,15 @@ def together(*jobs: tuple[str, dict], deadlock_ok: bool = False) -> list[str]:
 			go(p)
 		return [finish(p, deadlock_ok=deadlock_ok) for p in processes]
 	finally:
-		for p in processes:
-			if p.poll() is None:
-				p.kill()
-				p.wait()
+		stop(processes)
+
+
+def stop(processes) -> None:
+	"""Kill the children still running (a failed expectation leaves them waiting)."""
+	for p in processes:
+		if p.poll() is None:
+			p.kill()
+			p.wait()
 
 
 # ------------------------------------------------------------------ committed records, removed after
@@ -511,10 +516,7 @@ class TestJobConcurrency(FrappeTestCase):
 				finish(marker)
 				finish(escalation)
 			finally:
-				for p in (marker, escalation):
-					if p.poll() is None:
-						p.kill()
-						p.wait()
+				stop((marker, escalation))
 		frappe.db.rollback()
 		# the marking "sweep" raises no alert itself here: the one alert is the escalation's
 		self.assertEqual([len(self.made.alerts(incident=n, clock="OLA")) for n in (lost, won)], [1, 0])
