@@ -38,7 +38,7 @@ def _sweep(at: str, die: str = "", pause: float = 0) -> None:
 	"""sweep.run at a frozen moment; ``die``: "after-state" exits right after the state is written (before
 	the alerts); ``pause``: waits that long there (a database restart happens meanwhile)."""
 	from itil_crm.service_level import alert_delivery, sweep
-	from itil_crm.service_level import time as T
+	from itil_crm.service_level import site_time
 
 	original = alert_delivery.raise_alerts
 
@@ -50,7 +50,7 @@ def _sweep(at: str, die: str = "", pause: float = 0) -> None:
 		return original(*args, **kwargs)
 
 	alert_delivery.raise_alerts = step
-	with T.frozen(dt.datetime.fromisoformat(at)):
+	with site_time.frozen(dt.datetime.fromisoformat(at)):
 		sweep.run()
 
 

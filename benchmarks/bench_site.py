@@ -316,12 +316,12 @@ def bench_inserts(n: int, rounds: int = 5):
 
 def seed(n_open: int, n_closed: int, due_share: float, now: dt.datetime):
 	"""Open incidents opened over the last 10 days; ``due_share`` of them due for a check now."""
-	from itil_crm.service_level import time as T
+	from itil_crm.service_level import site_time
 
 	agreement = frappe.db.get_value(
 		"ITIL Service Agreement", {"agreement_type": "SLA", "is_default": 1}, "name"
 	)
-	naive_now = T.naive(now)
+	naive_now = site_time.naive(now)
 	inc_fields = [
 		"name", "subject", "status", "impact", "urgency", "priority", "service_agreement", "sla_status",
 		"opened_on", "next_sla_check", "creation", "modified", "owner", "modified_by", "docstatus", "naming_series",
@@ -395,22 +395,22 @@ def cleanup():
 
 
 def bench_sweep(n_open: int, n_closed: int, due_share: float):
-	from itil_crm.service_level import time as T
-	from itil_crm.service_level.incident_clock import OPEN_STATUSES
+	from itil_crm.service_level import site_time
+	from itil_crm.engines.lifecycle import OPEN_STATUSES
 	from itil_crm.service_level.sweep import run_sweep
 
 	cleanup()
-	now = T.now()
+	now = site_time.now()
 	load = seed(n_open, n_closed, due_share, now)
 	due = frappe.db.count(
-		"ITIL Incident", {"name": ["like", "BENCH-%"], "next_sla_check": ["<=", T.naive(now)]}
+		"ITIL Incident", {"name": ["like", "BENCH-%"], "next_sla_check": ["<=", site_time.naive(now)]}
 	)
 	# the site's own incidents due now are swept too: one batch takes them all, so the second sweep
 	# must find nothing
 	due_on_site = frappe.db.count(
 		"ITIL Incident",
 		{
-			"next_sla_check": ["<=", T.naive(now)],
+			"next_sla_check": ["<=", site_time.naive(now)],
 			"status": ["in", OPEN_STATUSES],
 		},
 	)
@@ -418,7 +418,7 @@ def bench_sweep(n_open: int, n_closed: int, due_share: float):
 		"""explain select name from `tabITIL Incident`
 		where next_sla_check <= %s and status in ('New', 'Assigned', 'In Progress', 'On Hold')
 		order by next_sla_check limit 5000""",
-		T.naive(now),
+		site_time.naive(now),
 		as_dict=True,
 	)
 	print("plan of the due query (key, rows examined, extra):", [(r.key, r.rows, r.Extra) for r in plan])

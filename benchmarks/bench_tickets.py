@@ -114,7 +114,7 @@ def bench_duplicates(sizes, lookups=200):
 def bench_portal_list(size, base, lookups):
 	"""The portal's list for a customer's contact: the query with the permission condition that
 	customer_portal builds (their contact as caller, or their customer), newest 21 open."""
-	from itil_crm.service_desk.customer_portal import Scope, condition
+	from itil_crm.customer_portal.access import Scope, condition
 
 	scope = Scope("bench", contacts=["bench-caller-7"], customers=[("Customer", "bench-cust-7")])
 	query = f"""select name, subject, status, priority, opened_on from `tabITIL Incident`

@@ -39,11 +39,11 @@ def main():
 	frappe.connect()
 	frappe.set_user("Administrator")
 	from itil_crm.service_desk.workspace_charts import chart_data
-	from itil_crm.service_level import time as T
+	from itil_crm.service_level import site_time
 
 	try:
 		cleanup()
-		load = seed(args.open, 0, 0.01, T.now())
+		load = seed(args.open, 0, 0.01, site_time.now())
 		# spread the seeded incidents over statuses, SLA states, priorities and due dates
 		frappe.db.sql(
 			"""update `tabITIL Incident` set
@@ -52,7 +52,7 @@ def main():
 				priority = if(mod(crc32(name), 7) = 0, 'P2 High', priority),
 				resolution_by = %s + interval mod(crc32(name), 2880) minute
 			where name like %s""",
-			(T.naive(T.now()), "BENCH-%"),
+			(site_time.naive(site_time.now()), "BENCH-%"),
 		)
 		# the legs the per-tier chart reads: level 1 for all, escalated to level 2 for a third
 		for tier, where, outcome in (

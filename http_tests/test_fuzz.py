@@ -85,8 +85,8 @@ def app_whitelisted() -> set[str]:
 
 # dotted path -> (who calls it, its parameters); doc methods are called through run_doc_method
 METHODS = {
-	"itil_crm.api_guards.get_count": ("desk", ["doctype", "filters"]),
-	"itil_crm.api_guards.global_search": ("desk", ["text", "start", "limit", "doctype"]),
+	"itil_crm.frappe_fixes.count_and_search.get_count": ("desk", ["doctype", "filters"]),
+	"itil_crm.frappe_fixes.count_and_search.global_search": ("desk", ["text", "start", "limit", "doctype"]),
 	"itil_crm.change_enablement.authority.cast_vote": ("desk", ["change", "decision", "comment"]),
 	"itil_crm.change_enablement.schedule.calendar_feed_url": ("desk", []),
 	"itil_crm.change_enablement.schedule.feed": ("guest", ["token"]),
@@ -99,13 +99,13 @@ METHODS = {
 	"itil_crm.problem_management.problems.link_incidents": ("desk", ["problem", "incidents"]),
 	"itil_crm.service_desk.monitoring_events.monitoring_summary": ("desk", ["incident"]),
 	"itil_crm.service_desk.monitoring_events.receive": ("source", ["status", "service", "host", "summary"]),
-	"itil_crm.service_desk.portal_incidents.raise_incident": (
+	"itil_crm.customer_portal.incidents.report_incident": (
 		"customer",
 		["subject", "description", "service", "customer"],
 	),
-	"itil_crm.service_desk.portal_incidents.reply": ("customer", ["incident", "message"]),
+	"itil_crm.customer_portal.incidents.add_reply": ("customer", ["incident", "message"]),
 	"itil_crm.service_desk.queues.my_support_groups": ("desk", []),
-	"itil_crm.service_desk.ticket_bridge.raise_incident": ("desk", ["doctype", "name"]),
+	"itil_crm.ticket_bridge.intake.raise_from_ticket": ("desk", ["doctype", "name"]),
 	"itil_crm.service_desk.workspace_numbers.at_risk": ("desk", ["filters"]),
 	"itil_crm.service_level.supplier_callbacks.receive": ("guest", ["connector", "status", "reference"]),
 	"itil_crm.service_level.supplier_connector.message_supplier": ("desk", ["incident", "message"]),

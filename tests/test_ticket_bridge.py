@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from itil_crm.engines.ticket_bridge import (
 	DONE_TICKET,
 	MODES,
-	OPEN_INCIDENT,
+	OPEN_STATUSES,
 	choose_customer,
 	creates_automatically,
 	creates_manually,
@@ -14,9 +14,9 @@ from itil_crm.engines.ticket_bridge import (
 	reaction_to_ticket,
 	ticket_status_for,
 )
-from itil_crm.integrations.ticket_platforms import PLATFORMS
+from itil_crm.ticket_bridge.platforms import PLATFORMS
 
-INCIDENT_STATUSES = (*OPEN_INCIDENT, "Resolved", "Closed", "Cancelled")
+INCIDENT_STATUSES = (*OPEN_STATUSES, "Resolved", "Closed", "Cancelled")
 TICKET_STATUSES = ("Open", "Replied", "On Hold", "Paused", "Resolved", "Closed")
 
 
@@ -62,7 +62,7 @@ def test_a_ticket_never_closes_or_cancels_an_incident(old, new, incident):
 	assert reaction.action in ("none", "reopen", "note_closed_by_customer", "note_reply_after_close")
 	if reaction.action == "reopen":
 		assert incident == "Resolved" and old in DONE_TICKET and new not in DONE_TICKET
-	if new in DONE_TICKET and incident in OPEN_INCIDENT and old != new:
+	if new in DONE_TICKET and incident in OPEN_STATUSES and old != new:
 		assert reaction.action == "note_closed_by_customer"
 
 
@@ -87,4 +87,4 @@ def test_customer_reply():
 
 	assert reaction_to_customer_reply("Resolved").action == "reopen"
 	assert reaction_to_customer_reply("Closed").action == "note_reply_after_close"
-	assert [reaction_to_customer_reply(s).action for s in OPEN_INCIDENT] == ["none"] * len(OPEN_INCIDENT)
+	assert [reaction_to_customer_reply(s).action for s in OPEN_STATUSES] == ["none"] * len(OPEN_STATUSES)

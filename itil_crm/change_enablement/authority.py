@@ -8,8 +8,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
-from itil_crm.api_guards import checked
 from itil_crm.engines.change_authority import authority, may_decide, risk_level, tally, voters
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 
 LABELS = {
 	"standard": "Pre-authorised (standard change)",

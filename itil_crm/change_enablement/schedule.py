@@ -15,8 +15,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, get_url, now_datetime
 
-from itil_crm.api_guards import checked
-from itil_crm.service_level import time as T
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.service_level import site_time
 
 FEED = "ITIL Calendar Feed"
 SHOWN = ("Assessment", "Authorized", "Scheduled", "Implementing", "Review", "Closed", "Backed Out")
@@ -97,9 +97,9 @@ def calendar(user: str) -> bytes:
 		event = Event()
 		event.add("uid", f"{c.name}@{host}")
 		event.add("summary", f"{c.name}: {c.title}")
-		event.add("dtstart", T.aware(get_datetime(c.planned_start)))
-		event.add("dtend", T.aware(get_datetime(c.planned_end)))
-		event.add("dtstamp", T.aware(get_datetime(c.modified)))
+		event.add("dtstart", site_time.aware(get_datetime(c.planned_start)))
+		event.add("dtend", site_time.aware(get_datetime(c.planned_end)))
+		event.add("dtstamp", site_time.aware(get_datetime(c.modified)))
 		event.add("status", "CANCELLED" if c.status == "Backed Out" else "CONFIRMED")
 		event.add(
 			"description",

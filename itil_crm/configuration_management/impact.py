@@ -14,8 +14,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from itil_crm.api_guards import checked
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
+from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 
 CI = "ITIL Configuration Item"
 MAX_DEPTH = 10

@@ -3,7 +3,7 @@
 The portal does not show clocks, percentages or the agreement's name: it says, in plain words, what
 was promised and whether it was kept ("We answered on ...", "We aim to resolve it by ... (in 3
 hours)", "Resolved on ..."). These functions choose the sentences; the Frappe layer
-(itil_crm.service_desk.customer_portal) translates and formats them. Nothing here imports frappe.
+(itil_crm.customer_portal.access) translates and formats them. Nothing here imports frappe.
 """
 
 from __future__ import annotations

@@ -105,6 +105,13 @@ INCIDENT = Lifecycle(
 	},
 )
 
+# The incident's vocabulary, beside its lifecycle: the statuses in which it is still worked (its clocks run,
+# it sits in a queue), those that count as the first response to the caller, and those that end it.
+OPEN_STATUSES = ("New", "Assigned", "In Progress", "On Hold")
+RESPONDED_STATUSES = ("In Progress", "Resolved")
+RESOLVED_STATUSES = ("Resolved", "Closed")
+ENDED_STATUSES = ("Closed", "Cancelled")
+
 PROBLEM = Lifecycle(
 	name="Problem",
 	initial="New",

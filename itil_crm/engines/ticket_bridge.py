@@ -1,6 +1,6 @@
 """What the bridge between a ticket (Helpdesk, ERPNext Issue) and its incident does, as pure rules.
 
-The Frappe layer (itil_crm.service_desk.ticket_bridge) loads the ticket and the incident, asks these
+The Frappe layer (itil_crm.ticket_bridge) loads the ticket and the incident, asks these
 functions, and carries out the answer. Nothing here imports frappe.
 """
 
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from itil_crm.engines.lifecycle import OPEN_STATUSES
+
 MODES = ("Off", "Manual", "Automatic")
-OPEN_INCIDENT = ("New", "Assigned", "In Progress", "On Hold")
 DONE_TICKET = ("Resolved", "Closed")
 
 
@@ -49,7 +50,7 @@ def reaction_to_ticket(old_status: str | None, new_status: str, incident_status:
 		return Reaction("none")
 	if old_status in DONE_TICKET and new_status not in DONE_TICKET:
 		return reaction_to_customer_reply(incident_status)  # reopened: a reply, whoever sent it
-	if new_status in DONE_TICKET and incident_status in OPEN_INCIDENT:
+	if new_status in DONE_TICKET and incident_status in OPEN_STATUSES:
 		return Reaction(
 			"note_closed_by_customer",
 			f"the ticket was set to {new_status} while the incident is {incident_status}: the incident stays open",

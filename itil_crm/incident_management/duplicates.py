@@ -13,9 +13,10 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint
 
-from itil_crm.api_guards import checked
 from itil_crm.engines.duplicates import Candidate, MergeError, check_merge, ranked, words
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
+from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.ticket_bridge import sync as ticket_sync
 
 LIMIT = 25  # candidates of the same CI
 WINDOW_ROWS = 200  # most recent open incidents of the same caller / customer that are scored
@@ -92,27 +93,20 @@ def listed(found: list[tuple[str, float]]) -> str:
 	return "\n".join(f"{name} ({value:g})" for name, value in found[:5])
 
 
-def note_possible_duplicates(doc, method=None) -> None:
-	"""After insert: store what looks like the same incident, best first."""
-	found = find(doc)
-	if found:
-		doc.db_set("possible_duplicates", listed(found), update_modified=False)
-
-
 WHAT_MATCHES = ("subject", "caller", "customer_type", "customer", "configuration_item")
 
 
-def refresh_possible_duplicates(doc, method=None) -> None:
-	"""On update: an open incident whose subject, caller, customer or CI changed is matched again
-	(the agent often completes them after logging); nothing is queried when none of them moved."""
-	before = doc.get_doc_before_save()
-	if not before or doc.status not in OPEN_STATUSES:
+def note_possible_duplicates(doc) -> None:
+	"""The duplicates step of an incident's save: a new incident, or an open one whose subject, caller,
+	customer or CI changed (the agent often completes them after logging), is matched against the open
+	incidents around it; what looks like the same incident is kept on it, best first. Nothing is queried
+	when none of those moved."""
+	if doc.status not in OPEN_STATUSES:
 		return
-	if all(str(before.get(f) or "") == str(doc.get(f) or "") for f in WHAT_MATCHES):
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if before and all(str(before.get(f) or "") == str(doc.get(f) or "") for f in WHAT_MATCHES):
 		return
-	text = listed(find(doc))
-	if (doc.possible_duplicates or "") != text:
-		doc.db_set("possible_duplicates", text, update_modified=False)
+	doc.possible_duplicates = listed(find(doc)) or None
 
 
 @frappe.whitelist()
@@ -142,20 +136,18 @@ def merge(incident: str, into: str) -> str:
 			_("{0} is {1}: only an open incident can be merged.").format(newcomer.name, _(newcomer.status)),
 			frappe.ValidationError,
 		)
-	from itil_crm.service_desk import ticket_bridge
-
-	tickets = ticket_bridge.tickets_of(newcomer.name)
+	tickets = ticket_sync.tickets_of(newcomer.name)
 	newcomer.duplicate_of = master.name
 	newcomer.status = "Resolved"
 	newcomer.resolution_code = "Duplicate"
 	newcomer.resolution_notes = _("Duplicate of {0} ({1}): followed there.").format(
 		master.name, master.subject
 	)
-	with ticket_bridge.syncing():  # its tickets move to the master: they are not resolved
+	with ticket_sync.syncing():  # its tickets move to the master: they are not resolved
 		newcomer.save()
 	for platform, name in tickets:
 		frappe.db.set_value(platform.doctype, name, "itil_incident", master.name, update_modified=False)
-		ticket_bridge.reply(
+		ticket_sync.send_reply(
 			platform.doctype,
 			name,
 			_("Your request is handled together with {0} ({1}); we will keep you posted here.").format(
@@ -171,9 +163,9 @@ def merge(incident: str, into: str) -> str:
 		),
 	)
 	if tickets:
-		ticket_bridge.push_to_ticket(master)
+		ticket_sync.push_to_tickets(master, force=True)
 	elif newcomer.caller_email:
-		ticket_bridge.reply(
+		ticket_sync.send_reply(
 			"ITIL Incident",
 			newcomer.name,
 			_("Your request is handled together with {0} ({1}).").format(master.name, master.subject),

@@ -23,8 +23,9 @@ def _ranks(doctype: str) -> dict[str, int]:
 	)
 
 
-def clear_rank_cache(doc, method=None):
-	frappe.cache.delete_value(f"itil_ranks::{doc.doctype}")
+def clear_rank_cache(doctype: str) -> None:
+	"""An impact or urgency was saved or deleted: its ranks are read again."""
+	frappe.cache.delete_value(f"itil_ranks::{doctype}")
 
 
 def key_account_reason(doc) -> str | None:

@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
+from itil_crm.engines.lifecycle import OPEN_STATUSES
 
 
 def _moved(doc, field: str) -> bool:

@@ -13,8 +13,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
-from itil_crm.api_guards import checked
 from itil_crm.engines.known_error_match import query_terms, rank, rarity, terms
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 
 KE = "ITIL Known Error"
 TERMS = "ITIL Known Error Term"

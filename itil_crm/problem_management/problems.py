@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from itil_crm.api_guards import checked
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 
 MAX_INCIDENTS = 500
 

@@ -13,7 +13,7 @@ import json
 import frappe
 from frappe import _
 
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
+from itil_crm.engines.lifecycle import OPEN_STATUSES
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -78,7 +78,7 @@ def remove_rule(group, method=None) -> None:
 
 def on_assignment(todo, method=None) -> None:
 	"""ToDo after_insert: an incident assigned by hand (sidebar, Assign To) while New becomes Assigned.
-	(The group's rule assigns within the incident's own save, and after_save sets Assigned there.)"""
+	(The group's rule assigns within the incident's own save, which made it Assigned already.)"""
 	if todo.reference_type != "ITIL Incident" or not todo.reference_name or todo.status != "Open":
 		return
 	if frappe.db.get_value("ITIL Incident", todo.reference_name, "status") == "New":
@@ -88,22 +88,24 @@ def on_assignment(todo, method=None) -> None:
 		incident.save()
 
 
-def after_save(incident, method=None) -> None:
-	"""ITIL Incident on_update: a New incident in a group whose rule assigns it is Assigned (the rule
-	assigns it in this same save); an open incident that reached a group nobody can work in is said."""
+def take_into_group(incident) -> list[str]:
+	"""The assignment step of an incident's save: a New incident in a group whose rule assigns it becomes
+	Assigned (Frappe's Assignment Rule then assigns it, once this save is written); an open incident that
+	reaches a group nobody can work in says so. Returns the notes for its timeline."""
 	if incident.status not in OPEN_STATUSES or not incident.support_group:
-		return
+		return []
 	group = frappe.get_cached_doc("ITIL Support Group", incident.support_group)
 	if mode_of(group) == "Off":
-		return
+		return []
 	staffed = bool(active_members(group))
 	if incident.status == "New" and staffed:
-		incident.db_set("status", "Assigned", notify=True)
+		incident.status = "Assigned"
 	before = incident.get_doc_before_save()
-	if not staffed and not (before and before.support_group == incident.support_group):
-		message = _("Support group {0} has no active member: nobody was assigned.").format(group.name)
-		incident.add_comment("Info", message)
-		frappe.msgprint(message, indicator="orange", alert=True)
+	if staffed or (before and before.support_group == incident.support_group):
+		return []
+	message = _("Support group {0} has no active member: nobody was assigned.").format(group.name)
+	frappe.msgprint(message, indicator="orange", alert=True)
+	return [message]
 
 
 def sync_all() -> None:

@@ -8,7 +8,7 @@ import json
 
 import frappe
 
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
+from itil_crm.engines.lifecycle import OPEN_STATUSES
 
 INCIDENT_STATUS = "ITIL Incidents by Status"
 INCIDENT_GROUP = "ITIL Incidents by Support Group"

@@ -1,10 +1,15 @@
 """Escalation (R2, R3): functional (to the next tier or another group) and hierarchical (the group lead
-and the service level managers are told). Every escalation is a row of the incident's history."""
+and the service level managers are told). Every escalation is a record of the incident's escalation
+history (ITIL Escalation), which only grows: hierarchical ones are written by the SLA sweep with its
+alerts (service_level.sla_alerts), functional ones here, with the incident's save."""
 
 import frappe
 from frappe import _
 
-from itil_crm.service_level import time as T
+from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.service_level import site_time
+
+DOCTYPE = "ITIL Escalation"
 
 
 def next_group(group: str | None) -> str | None:
@@ -12,7 +17,8 @@ def next_group(group: str | None) -> str | None:
 
 
 def escalate(doc, to_group: str | None = None, reason: str | None = None, trigger="Manual", threshold=None):
-	"""Move the incident to ``to_group`` (default: the current group's escalation group) and save."""
+	"""Move the incident to ``to_group`` (default: the current group's escalation group), save it and
+	record the escalation."""
 	from_group = doc.support_group
 	to_group = to_group or next_group(from_group)
 	if not to_group:
@@ -26,8 +32,12 @@ def escalate(doc, to_group: str | None = None, reason: str | None = None, trigge
 		frappe.throw(_("The incident is already with {0}.").format(to_group), frappe.ValidationError)
 	if doc.status in ("Resolved", "Closed", "Cancelled"):
 		frappe.throw(_("A {0} incident cannot be escalated.").format(_(doc.status)), frappe.ValidationError)
-	doc.append(
-		"escalations",
+	doc.support_group = to_group
+	if doc.status == "New":
+		doc.status = "Assigned"
+	doc.save(ignore_permissions=trigger == "Automatic")
+	record(
+		doc.name,
 		{
 			"escalation_type": "Functional",
 			"trigger": trigger,
@@ -36,11 +46,30 @@ def escalate(doc, to_group: str | None = None, reason: str | None = None, trigge
 			"threshold": threshold,
 			"reason": reason,
 			"escalated_by": frappe.session.user,
-			"escalated_on": T.naive(T.now()),
+			"escalated_on": site_time.naive(site_time.now()),
 		},
 	)
-	doc.support_group = to_group
-	if doc.status == "New":
-		doc.status = "Assigned"
-	doc.save(ignore_permissions=trigger == "Automatic")
 	return doc
+
+
+def record(incident: str, values: dict) -> None:
+	"""One row of the incident's escalation history."""
+	row = frappe.get_doc({"doctype": DOCTYPE, "incident": incident, **values})
+	row.insert(ignore_permissions=True)
+
+
+def auto_escalate(incident: str, threshold: float) -> bool:
+	"""The SLA sweep's ``itil_auto_escalation_due``: the incident's resolution clock reached its agreement's
+	auto-escalation threshold; it goes to its group's next tier, if it has one and is still open."""
+	doc = frappe.get_doc("ITIL Incident", incident)
+	if not next_group(doc.support_group) or doc.status not in OPEN_STATUSES:
+		return False
+	escalate(
+		doc, reason=f"resolution clock at {threshold:g} % of target", trigger="Automatic", threshold=threshold
+	)
+	return True
+
+
+def forget(incident: str) -> None:
+	"""The incident is deleted: its escalation history goes with it."""
+	frappe.db.delete(DOCTYPE, {"incident": incident})

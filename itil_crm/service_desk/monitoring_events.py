@@ -29,11 +29,11 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, now_datetime
 
-from itil_crm.api_guards import checked
-from itil_crm.deadlocks import retried
+from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.engines.monitoring_events import Alert, PayloadError, ci_hints, fold, map_severity, parse
-from itil_crm.service_level import time as service_time
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
+from itil_crm.frappe_fixes.deadlocks import retried
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.service_level import site_time
 
 EVENT_SOURCE_ROLE = "ITIL Event Source"
 CHANNEL = "Monitoring Event"
@@ -267,7 +267,7 @@ def _insert_new(source: str, entries, now) -> None:
 			key,
 			now,
 			now,
-			service_time.naive(first.starts_at) if first.starts_at else None,
+			site_time.naive(first.starts_at) if first.starts_at else None,
 			first.severity,
 			first.summary,
 			json.dumps(first.labels, ensure_ascii=False, sort_keys=True)[:10000],

@@ -33,8 +33,9 @@ def _by_the_admin() -> bool:
 	)
 
 
-def on_save(doc, method=None):
-	"""doc_events on_update of the doctypes in STEPS."""
+def check_off(doc, method=None):
+	"""A record of one of the doctypes in STEPS was saved (its controller's on_update, or the doc event
+	of Email Account): the steps it completes are checked off."""
 	if not _by_the_admin():
 		return
 	for step, done in STEPS[doc.doctype]:

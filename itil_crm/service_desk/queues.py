@@ -3,7 +3,7 @@ breached, due today. The filters are built in the list; this gives the groups th
 
 import frappe
 
-from itil_crm.api_guards import checked
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 
 
 @frappe.whitelist()

@@ -12,14 +12,12 @@ from itil_crm.notifications import alert
 def legs_since(since) -> list[Leg]:
 	"""The legs that reached a tier since ``since`` (a leg starts when its group is assigned), but
 	those of a cancelled incident."""
-	rows = frappe.db.sql(
-		"""select parent, support_group, tier, outcome
-		from `tabITIL Incident Leg`
-		where assigned_on >= %(since)s and parenttype = 'ITIL Incident' and outcome != 'Cancelled'""",
-		{"since": since},
-		as_dict=True,
+	rows = frappe.get_all(
+		"ITIL Incident Leg",
+		filters={"assigned_on": [">=", since], "outcome": ["!=", "Cancelled"]},
+		fields=["incident", "support_group", "tier", "outcome"],
 	)
-	return [Leg(r.parent, r.support_group, r.tier or 0, r.outcome == "Resolved") for r in rows]
+	return [Leg(r.incident, r.support_group, r.tier or 0, r.outcome == "Resolved") for r in rows]
 
 
 def run():

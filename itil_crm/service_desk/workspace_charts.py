@@ -8,10 +8,11 @@ the cost is a handful of queries whatever the number of incidents.
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count, Max, Sum
 from frappe.utils import add_days, formatdate, getdate, now_datetime, nowdate
 from frappe.utils.dashboard import cache_source
 
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
+from itil_crm.engines.lifecycle import OPEN_STATUSES
 
 SOURCES = "itil_crm.service_desk.dashboard_chart_source"
 FLOW_DAYS = 30
@@ -81,19 +82,26 @@ def backlog_by_age() -> dict:
 	return {"labels": labels, "datasets": [{"name": _("Open incidents"), "values": values}]}
 
 
-# each incident once per tier (resolved there if one of its legs at the tier was), read in the order
-# of the covering index (parenttype, tier, parent, outcome, assigned_on) of ensure_indexes
-TIER_TOTALS = """
-select tier, count(*) as received, sum(resolved_here) as resolved
-from (
-	select tier, parent, max(outcome = 'Resolved') as resolved_here
-	from `tabITIL Incident Leg`
-	where parenttype = 'ITIL Incident' and assigned_on >= %(since)s and outcome != 'Cancelled'
-	group by tier, parent
-) per_incident
-group by tier
-order by tier
-"""
+def tier_totals(since):
+	"""Each incident once per tier (resolved there if one of its legs at the tier was), read in the order
+	of the covering index (tier, incident, outcome, assigned_on) of ITIL Incident Leg."""
+	leg = frappe.qb.DocType("ITIL Incident Leg")
+	per_incident = (
+		frappe.qb.from_(leg)
+		.select(leg.tier, leg.incident, Max(leg.outcome == "Resolved").as_("resolved_here"))
+		.where((leg.assigned_on >= since) & (leg.outcome != "Cancelled"))
+		.groupby(leg.tier, leg.incident)
+	).as_("per_incident")
+	return (
+		frappe.qb.from_(per_incident)
+		.select(
+			per_incident.tier,
+			Count("*").as_("received"),
+			Sum(per_incident.resolved_here).as_("resolved"),
+		)
+		.groupby(per_incident.tier)
+		.orderby(per_incident.tier)
+	).run(as_dict=True)
 
 
 def tier_resolution() -> dict:
@@ -105,7 +113,7 @@ def tier_resolution() -> dict:
 	settings = frappe.get_cached_doc("ITIL Settings")
 	target = float(settings.tier_resolution_target or 80)
 	since = add_days(getdate(nowdate()), -(settings.tier_alert_window_days or 30))
-	rows = frappe.db.sql(TIER_TOTALS, {"since": since}, as_dict=True)
+	rows = tier_totals(since)
 	return {
 		"labels": [_("Level {0}").format(r.tier or 0) for r in rows],
 		"datasets": [

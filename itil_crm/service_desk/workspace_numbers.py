@@ -7,8 +7,8 @@ indexed count, and tells the card where a click leads: the incident list, filter
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from itil_crm.api_guards import checked
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
+from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 
 RUNNING = [status for status in OPEN_STATUSES if status != "On Hold"]  # On Hold: the clock is paused
 

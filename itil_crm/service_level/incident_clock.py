@@ -1,4 +1,4 @@
-"""An incident's SLA clock, recomputed on every save from its stored event log (``sla_events``).
+"""An incident's SLA clock, recomputed on every save from its event log (service_level.event_log).
 
 The log records what the clock needs: opened, responded, status changes (pauses), priority and
 agreement changes, resolved, reopened, closed. The clock itself is a pure function of that log
@@ -9,36 +9,20 @@ import frappe
 from frappe import _
 
 from itil_crm.engines.business_time import add_business_seconds
+from itil_crm.engines.lifecycle import OPEN_STATUSES, RESPONDED_STATUSES
 from itil_crm.engines.sla_clock import ClockResult, Event, compute_clock
-from itil_crm.service_level import child_rows
-from itil_crm.service_level import time as T
+from itil_crm.service_level import site_time
 from itil_crm.service_level.agreements import load_agreement
+from itil_crm.service_level.event_log import EventLog
 from itil_crm.service_level.selection import select_for
 
-OPEN_STATUSES = ("New", "Assigned", "In Progress", "On Hold")
-RESPONDED_STATUSES = ("In Progress", "Resolved")
 
-
-def log_event(doc, kind: str, at, value: str | None = None, note: str | None = None) -> None:
-	"""An event of this save, written with the incident (service_level.child_rows)."""
-	child_rows.add(
-		doc, child_rows.EVENTS, {"event_type": kind, "at": T.naive(at), "value": value, "note": note}
-	)
-
-
-def has_event(doc, kind: str) -> bool:
-	return any(row.event_type == kind for row in child_rows.rows(doc, child_rows.EVENTS))
-
-
-def engine_events(rows) -> list[Event]:
-	return [Event(T.aware(r.at), r.event_type, r.value) for r in rows]
-
-
-def record_changes(doc, previous_status: str | None, now) -> None:
-	"""Append the events this save brings, and (re)select the agreement when its inputs changed."""
+def record_changes(doc, log: EventLog, previous_status: str | None, now, first_response=None) -> None:
+	"""Append to the log the events this save brings, and (re)select the agreement when its inputs
+	changed. ``first_response``: (when, what) of a first reply to the caller made outside the form."""
 	before = None if doc.is_new() else doc.get_doc_before_save()
-	if not child_rows.rows(doc, child_rows.EVENTS):
-		log_event(doc, "opened", T.aware(doc.opened_on) or now)
+	if not log.rows:
+		log.add("opened", site_time.aware(doc.opened_on) or now)
 	if doc.is_new() or _selection_inputs(before) != _selection_inputs(doc) or not doc.service_agreement:
 		selection = select_for(doc)
 		if selection.agreement != doc.service_agreement or not doc.agreement_reason:
@@ -50,30 +34,32 @@ def record_changes(doc, previous_status: str | None, now) -> None:
 					),
 				)
 			if selection.agreement != doc.service_agreement or doc.is_new():
-				log_event(doc, "agreement", now, selection.agreement, selection.reason)
+				log.add("agreement", now, selection.agreement, selection.reason)
 			doc.service_agreement = selection.agreement
 			doc.agreement_reason = selection.reason
 	if doc.priority and (before is None or before.priority != doc.priority):
-		log_event(doc, "priority", now, doc.priority)
+		log.add("priority", now, doc.priority)
+	if first_response and not log.has("responded"):
+		record_response(doc, log, *first_response)
 	if previous_status != doc.status and (previous_status or doc.status != "New"):
-		log_event(doc, "status", now, doc.status)
-		if doc.status in RESPONDED_STATUSES and not has_event(doc, "responded"):
-			record_response(doc, now)
+		log.add("status", now, doc.status)
+		if doc.status in RESPONDED_STATUSES and not log.has("responded"):
+			record_response(doc, log, now)
 		if doc.status == "Resolved":
-			log_event(doc, "resolved", now)
+			log.add("resolved", now)
 		elif previous_status == "Resolved" and doc.status in OPEN_STATUSES:
-			log_event(doc, "reopened", now)
+			log.add("reopened", now)
 		if doc.status in ("Closed", "Cancelled"):
-			log_event(doc, "closed", now, doc.status)
+			log.add("closed", now, doc.status)
 
 
 def _selection_inputs(doc):
 	return (doc.customer_type, doc.customer) if doc else None
 
 
-def record_response(doc, at, note: str | None = None) -> None:
-	log_event(doc, "responded", at, note=note)
-	doc.first_responded_on = T.naive(at)
+def record_response(doc, log: EventLog, at, note: str | None = None) -> None:
+	log.add("responded", at, note=note)
+	doc.first_responded_on = site_time.naive(site_time.aware(at))
 
 
 def clock_for(events: list[Event], agreement_name: str | None, now) -> ClockResult | None:
@@ -85,8 +71,8 @@ def clock_for(events: list[Event], agreement_name: str | None, now) -> ClockResu
 	return compute_clock(agreements, events, now)
 
 
-def compute(doc, now) -> ClockResult | None:
-	return clock_for(engine_events(child_rows.rows(doc, child_rows.EVENTS)), doc.service_agreement, now)
+def compute(doc, log: EventLog, now) -> ClockResult | None:
+	return clock_for(log.events(), doc.service_agreement, now)
 
 
 def apply(doc, result: ClockResult | None, now) -> None:
@@ -118,15 +104,15 @@ def apply(doc, result: ClockResult | None, now) -> None:
 	doc.update(
 		{
 			"sla_status": result.status,
-			"response_by": T.naive(result.response_by),
-			"resolution_by": T.naive(result.resolution_by),
+			"response_by": site_time.naive(result.response_by),
+			"resolution_by": site_time.naive(result.resolution_by),
 			"response_elapsed": result.response_elapsed,
 			"resolution_elapsed": result.resolution_elapsed,
 			"paused_seconds": result.paused_seconds,
-			"first_responded_on": T.naive(result.responded_on)
+			"first_responded_on": site_time.naive(result.responded_on)
 			if result.responded_on
 			else doc.first_responded_on,
-			"next_sla_check": T.naive(
+			"next_sla_check": site_time.naive(
 				next_check(doc.service_agreement, doc.status, result, doc.sla_notified, now)
 			),
 		}
@@ -186,9 +172,9 @@ def next_check(agreement_name: str | None, status: str, result: ClockResult, not
 	return min(upcoming) if upcoming else None
 
 
-def refresh(doc, previous_status: str | None, now=None) -> ClockResult | None:
-	now = now or T.now()
-	record_changes(doc, previous_status, now)
-	result = compute(doc, now)
+def refresh(doc, log: EventLog, previous_status: str | None, now, first_response=None) -> ClockResult | None:
+	"""The clock step of an incident's save: log what changed, recompute, store on the incident."""
+	record_changes(doc, log, previous_status, now, first_response)
+	result = compute(doc, log, now)
 	apply(doc, result, now)
 	return result

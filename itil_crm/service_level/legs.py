@@ -1,19 +1,124 @@
 """OLA / UC legs (R3): each assignment of an incident to a support group is a leg, timed against that
 group's agreement (an OLA for an internal group, a UC for an external supplier), closed when the
 incident leaves the group or is resolved. A breach of the customer SLA is attributed to the legs
-that overran their own targets."""
+that overran their own targets.
+
+Legs are their own doctype (ITIL Incident Leg), linked to the incident: the incident's save reads them
+once, opens and closes them and re-times them, and writes what changed (new legs in one statement, a
+changed leg by its name); the SLA sweep marks the ones that ran past due. No save deletes a leg.
+"""
 
 import frappe
 
+from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.engines.sla_clock import Event, compute_clock
-from itil_crm.service_level import child_rows
-from itil_crm.service_level import time as T
+from itil_crm.service_level import site_time
 from itil_crm.service_level.agreements import load_agreement
-from itil_crm.service_level.incident_clock import OPEN_STATUSES, engine_events
+
+DOCTYPE = "ITIL Incident Leg"
+FIELDS = (
+	"support_group",
+	"tier",
+	"is_external",
+	"service_agreement",
+	"agreement_type",
+	"assigned_on",
+	"released_on",
+	"outcome",
+	"target_seconds",
+	"elapsed_seconds",
+	"due_by",
+	"breached",
+	"caused_sla_breach",
+	"supplier_reference",
+)
+# what a save may change on a stored leg
+MOVING = (
+	"released_on",
+	"outcome",
+	"target_seconds",
+	"elapsed_seconds",
+	"due_by",
+	"breached",
+	"caused_sla_breach",
+)
 
 
-def open_leg(doc):
-	return next((leg for leg in child_rows.rows(doc, child_rows.LEGS) if leg.outcome == "Open"), None)
+class Legs:
+	"""The legs of one incident: the stored ones (read with their rows locked, so a sweep marking them at
+	that moment is waited for), then those its current save opens."""
+
+	def __init__(self, stored: list):
+		self.stored = stored
+		self.new: list[frappe._dict] = []
+		self.as_read = {leg.name: {f: leg.get(f) for f in MOVING} for leg in stored}
+
+	@classmethod
+	def read(cls, doc) -> "Legs":
+		if doc.is_new() or not doc.name:
+			return cls([])
+		return cls(stored_legs(doc.name, lock=True))
+
+	@property
+	def rows(self) -> list:
+		return [*self.stored, *self.new]
+
+	def open_leg(self):
+		return next((leg for leg in self.rows if leg.outcome == "Open"), None)
+
+	def open(self, values: dict) -> frappe._dict:
+		leg = frappe._dict(values, name=frappe.generate_hash(length=10), idx=len(self.rows) + 1)
+		self.new.append(leg)
+		return leg
+
+	def get(self, name: str):
+		return next((leg for leg in self.rows if leg.name == name), None)
+
+	def newly_breached(self) -> list:
+		"""The legs whose breach this save records first (the sweep alerts only legs it finds unmarked, so
+		a save in between, an update, an escalation or a resolution after the due time, alerts them)."""
+		return [leg for leg in self.stored if leg.breached and not self.as_read[leg.name]["breached"]]
+
+	def write(self, incident: str) -> None:
+		"""New legs in one statement; a stored leg that moved, by its name."""
+		if self.new:
+			now, user = frappe.utils.now_datetime(), frappe.session.user
+			frappe.db.bulk_insert(
+				DOCTYPE,
+				["name", "creation", "modified", "owner", "modified_by", "idx", "incident", *FIELDS],
+				[
+					(leg.name, now, now, user, user, leg.idx, incident, *(leg.get(f) for f in FIELDS))
+					for leg in self.new
+				],
+			)
+		for leg in self.stored:
+			changed = {f: leg.get(f) for f in MOVING if _differs(leg.get(f), self.as_read[leg.name][f])}
+			if changed:
+				frappe.db.set_value(DOCTYPE, leg.name, changed, update_modified=False)
+		self.stored, self.new = self.rows, []
+		self.as_read = {leg.name: {f: leg.get(f) for f in MOVING} for leg in self.stored}
+
+
+def _differs(a, b) -> bool:
+	if isinstance(a, int | float) or isinstance(b, int | float):
+		return round(float(a or 0), 6) != round(float(b or 0), 6)
+	return str(a or "") != str(b or "")
+
+
+def stored_legs(incident: str, lock: bool = False) -> list:
+	"""The incident's legs in order; ``lock``: their rows locked for this transaction, by primary key (no
+	range lock on the incident index: concurrent saves of other incidents never wait on it)."""
+	names = frappe.get_all(DOCTYPE, filters={"incident": incident}, pluck="name", order_by="idx asc")
+	if not names:
+		return []
+	leg = frappe.qb.DocType(DOCTYPE)
+	query = (
+		frappe.qb.from_(leg)
+		.select(leg.name, leg.idx, *(leg[f] for f in FIELDS))
+		.where(leg.name.isin(names))
+		.orderby(leg.idx)
+	)
+	return (query.for_update() if lock else query).run(as_dict=True)
 
 
 def _group(name: str):
@@ -22,8 +127,10 @@ def _group(name: str):
 	)
 
 
-def update_legs(doc, now) -> None:
-	current = open_leg(doc)
+def update_legs(doc, legs: Legs, events: list[Event], now) -> list:
+	"""The legs step of an incident's save: close the open leg when the incident left its group or its
+	work, open one for the group it is now in, re-time them all. Returns the breaches recorded first."""
+	current = legs.open_leg()
 	if current and (current.support_group != doc.support_group or doc.status not in OPEN_STATUSES):
 		if doc.status == "Resolved" or doc.status == "Closed":
 			outcome = "Resolved"
@@ -32,33 +139,35 @@ def update_legs(doc, now) -> None:
 		else:
 			new_tier = _group(doc.support_group).tier if doc.support_group else 0
 			outcome = "Escalated" if new_tier > (current.tier or 0) else "Reassigned"
-		current.outcome, current.released_on = outcome, T.naive(now)
+		current.outcome, current.released_on = outcome, site_time.naive(now)
 		current = None
 	if not current and doc.support_group and doc.status in OPEN_STATUSES:
 		group = _group(doc.support_group)
-		agreement_type = (
-			frappe.get_cached_value("ITIL Service Agreement", group.service_agreement, "agreement_type")
-			if group.service_agreement
-			else None
-		)
-		child_rows.add(
-			doc,
-			child_rows.LEGS,
+		legs.open(
 			{
 				"support_group": doc.support_group,
 				"tier": group.tier,
 				"is_external": group.is_external,
 				"service_agreement": group.service_agreement,
-				"agreement_type": agreement_type,
-				"assigned_on": T.naive(now),
+				"agreement_type": (
+					frappe.get_cached_value(
+						"ITIL Service Agreement", group.service_agreement, "agreement_type"
+					)
+					if group.service_agreement
+					else None
+				),
+				"assigned_on": site_time.naive(now),
 				"outcome": "Open",
-			},
+				"breached": 0,
+				"caused_sla_breach": 0,
+			}
 		)
-	time_legs(doc, now)
+	time_legs(doc, legs.rows, events, now)
+	return legs.newly_breached()
 
 
 def leg_events(leg, incident_events: list[Event], priority: str | None) -> list[Event]:
-	start, end = T.aware(leg.assigned_on), T.aware(leg.released_on)
+	start, end = site_time.aware(leg.assigned_on), site_time.aware(leg.released_on)
 	events = [Event(start, "opened"), Event(start, "priority", priority)]
 	status = None
 	for e in incident_events:
@@ -75,12 +184,9 @@ def leg_events(leg, incident_events: list[Event], priority: str | None) -> list[
 	return events
 
 
-def time_legs(doc, now) -> None:
+def time_legs(doc, legs: list, incident_events: list[Event], now) -> None:
 	"""Elapsed, due date and breach of every leg, from the incident's event log."""
-	incident_events = engine_events(child_rows.rows(doc, child_rows.EVENTS))
 	sla_breached = doc.sla_status in ("Breached", "Missed")
-	legs = child_rows.rows(doc, child_rows.LEGS)
-	stored = _stored_marks(doc)
 	for leg in legs:
 		agreement = load_agreement(leg.service_agreement)
 		target = agreement.targets.get(doc.priority) if agreement else None
@@ -91,49 +197,13 @@ def time_legs(doc, now) -> None:
 		result = compute_clock(agreement, leg_events(leg, incident_events, doc.priority), now)
 		leg.target_seconds = target.resolution_seconds
 		leg.elapsed_seconds = result.resolution_elapsed
-		leg.due_by = T.naive(result.resolution_by)
+		leg.due_by = site_time.naive(result.resolution_by)
 		leg.breached = int(
 			bool(target.resolution_seconds) and result.resolution_elapsed > target.resolution_seconds
 		)
 		leg.caused_sla_breach = int(sla_breached and leg.breached)
-	# the breaches this save records first: the sweep alerts only the legs it finds unmarked, so a save in
-	# between (an update, an escalation, a resolution after the due time) alerts them (alert_breaches)
-	doc.flags.leg_breaches = [leg for leg in legs if leg.breached and not stored.get(leg.name, 1)]
 
 
-def _stored_marks(doc) -> dict:
-	"""The stored breach mark of each leg, as Frappe read it for this save with the rows locked
-	(load_doc_before_save, for update): a sweep marking them at that moment is waited for, and it alerted
-	them if it committed, not if it rolled back. Every breach is alerted once."""
-	if doc.is_new() or frappe.flags.in_import:
-		return {}
-	before = doc.get_doc_before_save()
-	return {row.name: row.breached for row in before.get(child_rows.LEGS)} if before else {}
-
-
-def alert_breaches(doc, method=None) -> None:
-	"""ITIL Incident on_update: the OLA / UC breaches this save recorded first, alerted as the sweep
-	alerts them (one Breached alert per leg, to the group's lead)."""
-	legs = doc.flags.leg_breaches
-	if not legs:
-		return
-	from itil_crm.service_level import alert_delivery
-	from itil_crm.service_level.sweep import leg_alert
-
-	doc.flags.leg_breaches = []
-	now = T.now()
-	rows = [
-		leg_alert(
-			frappe._dict(
-				parent=doc.name,
-				agreement_type=leg.agreement_type,
-				subject=doc.subject,
-				priority=doc.priority,
-				due_by=leg.due_by,
-				support_group=leg.support_group,
-			),
-			now,
-		)
-		for leg in legs
-	]
-	alert_delivery.raise_alerts(rows, [], T.naive(now))
+def forget(incident: str) -> None:
+	"""The incident is deleted: its legs go with it."""
+	frappe.db.delete(DOCTYPE, {"incident": incident})

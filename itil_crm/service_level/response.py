@@ -1,26 +1,33 @@
 """First response: the first reply sent to the caller (an outgoing Communication on the incident, or on
-the Helpdesk ticket / ERPNext Issue it came from), unless the incident was already moved to In
-Progress or Resolved."""
+the Helpdesk ticket / ERPNext Issue it came from: ticket_bridge.sync), unless the incident was already
+moved to In Progress or Resolved. The incident's save logs it (its clock step)."""
 
 import frappe
 
-from itil_crm.service_desk.ticket_bridge import incident_of_reference
-from itil_crm.service_level import time as T
-from itil_crm.service_level.incident_clock import has_event, record_response
+from itil_crm.service_level import site_time
 
 
 def on_communication(doc, method=None):
-	if (
-		frappe.flags.itil_ticket_sync  # the bridge's own reply (resolution notes)
-		or doc.sent_or_received != "Sent"
-		or doc.communication_type != "Communication"
-	):
+	"""Communication after_insert: a mail sent to the caller on the incident itself."""
+	if doc.reference_doctype == "ITIL Incident" and is_reply_to_caller(doc):
+		record_first_response(doc.reference_name, site_time.now(), via=doc.name)
+
+
+def is_reply_to_caller(doc) -> bool:
+	return (
+		not frappe.flags.itil_ticket_sync  # the ticket bridge's own reply (resolution notes)
+		and doc.sent_or_received == "Sent"
+		and doc.communication_type == "Communication"
+	)
+
+
+def record_first_response(incident: str, at, via: str | None = None) -> None:
+	"""The incident's first response, unless it has one."""
+	if not frappe.db.exists("ITIL Incident", incident):
 		return
-	name = incident_of_reference(doc.reference_doctype, doc.reference_name)
-	if not name:
+	doc = frappe.get_doc("ITIL Incident", incident)
+	if doc.first_responded_on:
 		return
-	incident = frappe.get_doc("ITIL Incident", name)
-	if has_event(incident, "responded"):
-		return
-	record_response(incident, T.now(), note=doc.name)
-	incident.save(ignore_permissions=True)
+	doc.record_first_response(at, via)
+	doc.flags.ignore_permissions = True
+	doc.save()

@@ -21,10 +21,12 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html
 
-from itil_crm.api_guards import checked
 from itil_crm.engines.supplier_exchange import verify
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 from itil_crm.notifications import alert
-from itil_crm.service_level import time as service_time
+from itil_crm.service_level import site_time
+from itil_crm.service_level.legs import DOCTYPE as LEG
+from itil_crm.service_level.legs import stored_legs
 
 RESOLVED = ("resolved", "closed", "done")
 
@@ -57,7 +59,7 @@ def handle(connector_name: str | None, timestamp: str | None, signature: str | N
 	if connector is None:
 		return _refuse(None, None, 404, "unknown connector", body)
 	secret = connector.get_password("callback_secret", raise_exception=False) or ""
-	why = verify(secret, timestamp, signature, body, service_time.now())
+	why = verify(secret, timestamp, signature, body, site_time.now())
 	if why:
 		return _refuse(connector, None, 401, why, body)
 	seen = "cb-" + hashlib.sha256((signature or "").encode()).hexdigest()[:60]
@@ -72,7 +74,7 @@ def handle(connector_name: str | None, timestamp: str | None, signature: str | N
 	leg = _leg(connector, ref) if isinstance(ref, str | int) and str(ref).strip() else None
 	if leg is None:
 		return _refuse(connector, None, 404, f"unknown reference {str(ref)[:60]!r}", body, key=seen)
-	incident = frappe.get_doc("ITIL Incident", leg.parent)
+	incident = frappe.get_doc("ITIL Incident", leg.incident)
 	status = str(data.get("status") or "").lower()
 	comment = data.get("comment")
 	if comment:
@@ -90,25 +92,29 @@ def handle(connector_name: str | None, timestamp: str | None, signature: str | N
 
 
 def _leg(connector, ref):
-	rows = frappe.db.sql(
-		"""select leg.name, leg.parent from `tabITIL Incident Leg` leg
-		where leg.parenttype = 'ITIL Incident' and leg.support_group = %s and leg.supplier_reference = %s
-		order by leg.assigned_on desc limit 1""",
-		(connector.support_group, str(ref).strip()),
-		as_dict=True,
+	"""The latest leg of the connector's group that carries the supplier's reference."""
+	rows = frappe.get_all(
+		LEG,
+		filters={"support_group": connector.support_group, "supplier_reference": str(ref).strip()},
+		fields=["name", "incident"],
+		order_by="assigned_on desc",
+		limit=1,
 	)
 	return rows[0] if rows else None
 
 
 def _resolved_by_supplier(incident, leg_row, connector, ref) -> str:
 	"""Close the UC leg (its clock stops) and hand the incident back to the group that sent it."""
-	leg = next((x for x in incident.legs if x.name == leg_row.name), None)
+	legs = stored_legs(incident.name, lock=True)
+	leg = next((x for x in legs if x.name == leg_row.name), None)
 	if leg is None or leg.outcome != "Open":
 		return "leg already closed"
-	earlier = [x for x in incident.legs if x.idx < leg.idx and not x.is_external]
+	earlier = [x for x in legs if x.idx < leg.idx and not x.is_external]
 	back_to = earlier[-1].support_group if earlier else None
-	now = service_time.naive(service_time.now())
-	leg.outcome, leg.released_on = "Resolved", now
+	now = site_time.naive(site_time.now())
+	# the supplier closes its own leg; the incident's save then opens the next one, for the group it is
+	# handed back to
+	frappe.db.set_value(LEG, leg.name, {"outcome": "Resolved", "released_on": now}, update_modified=False)
 	incident.support_group = back_to
 	incident.add_comment(
 		"Info",

@@ -21,12 +21,15 @@ import time
 import frappe
 import requests
 from frappe import _
+from frappe.query_builder.functions import IfNull
 from frappe.utils import add_to_date, cint, flt, now_datetime, strip_html
 
-from itil_crm.api_guards import checked
-from itil_crm.deadlocks import retried
 from itil_crm.engines.supplier_exchange import outcome, reference, retry_delay
+from itil_crm.frappe_fixes.deadlocks import retried
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 from itil_crm.notifications import alert
+from itil_crm.service_level.legs import DOCTYPE as LEG
+from itil_crm.service_level.legs import stored_legs
 
 TABLE = "tabITIL Supplier Exchange"
 SUPPLIER_TAG = "#supplier"  # a comment starting with it is sent to the supplier
@@ -34,12 +37,11 @@ EXCERPT = 2000
 RECORD_RETRIES = 5
 
 
-def connector_of(group: str | None, doc=None):
-	"""The enabled connector of a supplier group, or None; looked up once per group for ``doc`` (the
-	incident being saved: its hooks ask again for each leg)."""
+def connector_of(group: str | None, memo: dict | None = None):
+	"""The enabled connector of a supplier group, or None; looked up once per group in ``memo``."""
 	if not group:
 		return None
-	memo = doc.flags.setdefault("supplier_connectors", {}) if doc is not None else {}
+	memo = {} if memo is None else memo
 	if group not in memo:
 		name = frappe.db.get_value("ITIL Supplier Connector", {"support_group": group, "enabled": 1})
 		memo[group] = frappe.get_cached_doc("ITIL Supplier Connector", name) if name else None
@@ -49,37 +51,48 @@ def connector_of(group: str | None, doc=None):
 # --- queueing (in the transaction of the change) --------------------------------------------------
 
 
-def on_incident_update(doc, method=None) -> None:
-	"""ITIL Incident on_update: a new UC leg to a connected supplier queues a Create; a status change
-	of an incident already sent queues an Update."""
+def on_incident_saved(doc, legs: list) -> None:
+	"""The supplier step of an incident's save (its ``legs`` as this save left them): a new UC leg to a
+	connected supplier queues a Create; a status change of an incident already sent queues an Update."""
 	if frappe.flags.itil_supplier_sync:
 		return
-	doc.flags.supplier_connectors = {}  # this save's lookups only
-	for leg in doc.legs or []:
+	memo: dict = {}  # this save's lookups only
+	for leg in legs:
 		if not leg.is_external or leg.outcome != "Open":
 			continue
-		connector = connector_of(leg.support_group, doc)
+		connector = connector_of(leg.support_group, memo)
 		if connector and not frappe.db.exists("ITIL Supplier Exchange", {"leg": leg.name, "event": "Create"}):
 			queue(connector, doc, leg, "Create")
 	before = doc.get_doc_before_save()
 	if before and before.status != doc.status:
-		for leg in _sent_legs(doc):
-			queue(connector_of(leg.support_group, doc), doc, leg, "Update")
+		for leg, connector in _sent_legs(doc, legs, memo):
+			queue(connector, doc, leg, "Update")
 
 
-def _sent_legs(doc) -> list:
-	"""UC legs of this incident whose Create was queued (open, or just closed by this save)."""
-	legs = [leg for leg in doc.legs or [] if leg.is_external and connector_of(leg.support_group, doc)]
-	if not legs:
+def _sent_legs(doc, legs: list | None = None, memo: dict | None = None) -> list:
+	"""(leg, connector) of the UC legs of this incident whose Create was queued (open, or just closed by
+	this save)."""
+	memo = {} if memo is None else memo
+	legs = stored_legs(doc.name) if legs is None else legs
+	external = [
+		(leg, connector)
+		for leg in legs
+		if leg.is_external and (connector := connector_of(leg.support_group, memo))
+	]
+	if not external:
 		return []
 	created = set(
 		frappe.get_all(
 			"ITIL Supplier Exchange",
-			filters={"incident": doc.name, "event": "Create", "leg": ["in", [leg.name for leg in legs]]},
+			filters={
+				"incident": doc.name,
+				"event": "Create",
+				"leg": ["in", [leg.name for leg, _connector in external]],
+			},
 			pluck="leg",
 		)
 	)
-	return [leg for leg in legs if leg.name in created]
+	return [(leg, connector) for leg, connector in external if leg.name in created]
 
 
 def on_comment(doc, method=None) -> None:
@@ -91,14 +104,8 @@ def on_comment(doc, method=None) -> None:
 	if not text.lower().startswith(SUPPLIER_TAG):
 		return
 	incident = frappe.get_doc("ITIL Incident", doc.reference_name)
-	for leg in _sent_legs(incident):
-		queue(
-			connector_of(leg.support_group, incident),
-			incident,
-			leg,
-			"Update",
-			comment=text[len(SUPPLIER_TAG) :].strip(),
-		)
+	for leg, connector in _sent_legs(incident):
+		queue(connector, incident, leg, "Update", comment=text[len(SUPPLIER_TAG) :].strip())
 
 
 @frappe.whitelist(methods=["POST"])
@@ -161,20 +168,29 @@ def queue(connector, incident, leg, event: str, comment: str | None = None) -> s
 
 
 def _claim(name: str, now) -> bool:
-	"""Only one sender at a time: Queued / Retrying and due -> Sending, committed before the send."""
+	"""Only one sender at a time: Queued / Retrying and due -> Sending, committed before the send. The row is
+	taken with SKIP LOCKED: a worker that finds it taken, or no longer due, leaves it."""
+	exchange = frappe.qb.DocType("ITIL Supplier Exchange")
 	try:
-		frappe.db.sql(
-			f"""update `{TABLE}` set status = 'Sending', modified = %(now)s
-			where name = %(name)s and status in ('Queued', 'Retrying')
-				and (next_attempt_at is null or next_attempt_at <= %(now)s)""",
-			{"name": name, "now": now},
-		)
+		due = (
+			frappe.qb.from_(exchange)
+			.select(exchange.name)
+			.where(
+				(exchange.name == name)
+				& exchange.status.isin(["Queued", "Retrying"])
+				& (exchange.next_attempt_at.isnull() | (exchange.next_attempt_at <= now))
+			)
+			.for_update(skip_locked=True)
+		).run()
+		if due:
+			frappe.qb.update(exchange).set(exchange.status, "Sending").set(exchange.modified, now).where(
+				exchange.name == name
+			).run()
 	except frappe.QueryDeadlockError:
 		frappe.db.rollback()  # another worker holds it: not claimed, nothing sent (the next sweep)
 		return False
-	claimed = frappe.db._cursor.rowcount == 1
 	_commit()
-	return claimed
+	return bool(due)
 
 
 def _commit() -> None:
@@ -301,22 +317,16 @@ def _basic(connector):
 
 
 def _store_reference(doc) -> None:
-	"""The supplier's reference on the UC leg (a full save of the incident, so the form of an agent
-	who has it open tells them it changed instead of overwriting it)."""
-	incident = frappe.get_doc("ITIL Incident", doc.incident)
-	for leg in incident.legs:
-		if leg.name == doc.leg and leg.supplier_reference != doc.supplier_reference:
-			leg.supplier_reference = doc.supplier_reference
-			incident.flags.ignore_permissions = True
-			frappe.flags.itil_supplier_sync = True
-			try:
-				incident.save()
-			finally:
-				frappe.flags.itil_supplier_sync = False
-			frappe.db.sql(
-				f"update `{TABLE}` set supplier_reference = %s where leg = %s and ifnull(supplier_reference, '') = ''",
-				(doc.supplier_reference, doc.leg),
-			)
+	"""The supplier's reference on the UC leg, and on the leg's later exchanges that do not have it yet."""
+	if frappe.db.get_value(LEG, doc.leg, "supplier_reference") == doc.supplier_reference:
+		return
+	frappe.db.set_value(LEG, doc.leg, "supplier_reference", doc.supplier_reference, update_modified=False)
+	exchange = frappe.qb.DocType("ITIL Supplier Exchange")
+	(
+		frappe.qb.update(exchange)
+		.set(exchange.supplier_reference, doc.supplier_reference)
+		.where((exchange.leg == doc.leg) & (IfNull(exchange.supplier_reference, "") == ""))
+	).run()
 
 
 def _tell_lead(doc, connector) -> None:

@@ -4,27 +4,27 @@ Set-based: one indexed query finds the incidents whose ``next_sla_check`` is due
 their event logs, one statement per 500 incidents writes the new SLA status back, one query finds
 the OLA / UC legs past due and two statements mark them. Then the alerts (one per clock and incident:
 the highest threshold crossed since the last run) are raised in bulk in the same transaction: the ITIL
-SLA Alert rows, their hierarchical escalation rows and their in-app notifications (as the Frappe
-Notifications on ITIL SLA Alert say), a few statements for any number of alerts; emails follow from a
-background job (itil_crm.service_level.alert_delivery). ``sla_notified`` remembers what was sent: a
-second run sends nothing, and a run that dies sent nothing.
+SLA Alert rows and their hierarchical escalation rows, a few statements for any number of alerts; Frappe's
+Notifications deliver them from a background job (itil_crm.service_level.sla_alerts). ``sla_notified``
+remembers what was raised: a second run raises nothing, and a run that dies raised nothing.
+
+What the sweep changed is announced to the app's listeners (hooks ``itil_sla_status_changed`` and
+``itil_auto_escalation_due``): the ticket bridge shows the new SLA status on tickets, the service desk
+escalates; the sweep itself knows neither.
 """
 
 import time
-from collections import defaultdict
 
 import frappe
 from frappe.utils import cint
 
-from itil_crm.service_desk.ticket_bridge import follow_sla_status
-from itil_crm.service_level import alert_delivery
-from itil_crm.service_level import time as T
+from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.service_level import site_time, sla_alerts
 from itil_crm.service_level.agreements import auto_escalate_at, load_agreement
+from itil_crm.service_level.event_log import engine_events, events_of
 from itil_crm.service_level.incident_clock import (
-	OPEN_STATUSES,
 	clock_for,
 	crossed_keys,
-	engine_events,
 	join_keys,
 	key_order,
 	next_check,
@@ -41,8 +41,8 @@ def run():
 
 
 def run_sweep(now=None, batch: int = BATCH) -> dict:
-	now = now or T.now()
-	with T.frozen(now):  # escalations saved by the sweep see the sweep's time
+	now = now or site_time.now()
+	with site_time.frozen(now):  # escalations saved by the sweep see the sweep's time
 		return _run(now, batch)
 
 
@@ -55,7 +55,7 @@ def _run(now, batch: int) -> dict:
 		order by next_sla_check
 		limit {cint(batch)}
 		for update skip locked""",
-		{"now": T.naive(now), "open": OPEN_STATUSES},
+		{"now": site_time.naive(now), "open": OPEN_STATUSES},
 		as_dict=True,
 	)
 	deliveries = _sweep_incidents(due, now, stats) if due else ([], [])
@@ -67,27 +67,25 @@ def _run(now, batch: int) -> dict:
 		row, escalation = _alert(inc, result, clock, threshold, now)
 		rows.append(row)
 		escalations.append(escalation)
-	rows += [leg_alert(leg, now) for leg in leg_alerts]
-	alert_delivery.raise_alerts(rows, escalations, T.naive(now))
+	rows += [sla_alerts.leg_alert(leg, now) for leg in leg_alerts]
+	sla_alerts.raise_alerts(rows, escalations, site_time.naive(now))
 	stats["alerts"] = len(rows)
 	for name, threshold in to_escalate:
-		if _auto_escalate(name, threshold):
+		if announce("itil_auto_escalation_due", name, threshold):
 			stats["escalated"] += 1
 	return stats
 
 
+def announce(hook: str, *args) -> bool:
+	"""Tell the app's listeners (hooks.py) what the sweep did; whether any acted on it."""
+	acted = False
+	for method in frappe.get_hooks(hook):
+		acted = bool(frappe.get_attr(method)(*args)) or acted
+	return acted
+
+
 def _sweep_incidents(due, now, stats):
-	names = [d.name for d in due]
-	rows = frappe.db.sql(
-		"""select parent, event_type, at, value from `tabITIL SLA Event`
-		where parenttype = 'ITIL Incident' and parent in %(names)s
-		order by parent, idx""",
-		{"names": names},
-		as_dict=True,
-	)
-	events = defaultdict(list)
-	for r in rows:
-		events[r.parent].append(r)
+	events = events_of([d.name for d in due])
 	updates, alerts, to_escalate = {}, [], []
 	for inc in due:
 		result = clock_for(engine_events(events[inc.name]), inc.service_agreement, now)
@@ -110,13 +108,13 @@ def _sweep_incidents(due, now, stats):
 		updates[inc.name] = (
 			notified,
 			result.status,
-			T.naive(nxt),
+			site_time.naive(nxt),
 			result.response_elapsed,
 			result.resolution_elapsed,
 		)
 	_write(updates)
-	# tickets show their incident's SLA status (one statement per ticketing app, only what differs)
-	follow_sla_status([name for name, values in updates.items() if values[1] is not None])
+	# tickets show their incident's SLA status (the ticket bridge listens)
+	announce("itil_sla_status_changed", [name for name, values in updates.items() if values[1] is not None])
 	stats["incidents"] += len(due)
 	return alerts, to_escalate
 
@@ -153,15 +151,9 @@ def _write(updates: dict) -> None:
 		)
 
 
-def _recipients(group: str | None):
-	if not group:
-		return None
-	return frappe.get_cached_value("ITIL Support Group", group, "group_lead")
-
-
 def _alert(inc, result, clock: str, threshold: float, now) -> tuple[dict, dict]:
 	"""An incident clock's alert and its hierarchical escalation row."""
-	lead = _recipients(inc.support_group)
+	lead = sla_alerts.group_lead(inc.support_group)
 	alert = {
 		"incident": inc.name,
 		"clock": "Response" if clock == "response" else "Resolution",
@@ -169,18 +161,18 @@ def _alert(inc, result, clock: str, threshold: float, now) -> tuple[dict, dict]:
 		"level": "Breached" if threshold >= 100 else "Warning",
 		"subject": (inc.subject or "")[:140],
 		"priority": result.priority,
-		"due_by": T.naive(result.response_by if clock == "response" else result.resolution_by),
-		"alert_on": T.naive(now),
+		"due_by": site_time.naive(result.response_by if clock == "response" else result.resolution_by),
+		"alert_on": site_time.naive(now),
 		"support_group": inc.support_group,
 		"group_lead": lead,
 	}
 	escalation = {
-		"parent": inc.name,
+		"incident": inc.name,
 		"from_group": inc.support_group,
 		"threshold": threshold,
 		"reason": f"{clock} clock at {threshold:g} % of target",
 		"notified": ", ".join(filter(None, [lead, "ITIL Service Level Manager"])),
-		"escalated_on": T.naive(now),
+		"escalated_on": site_time.naive(now),
 	}
 	return alert, escalation
 
@@ -188,13 +180,12 @@ def _alert(inc, result, clock: str, threshold: float, now) -> tuple[dict, dict]:
 def _sweep_legs(now, stats) -> list:
 	"""OLA / UC legs past due: marked breached in two statements; their alerts are returned."""
 	legs = frappe.db.sql(
-		"""select leg.name, leg.parent, leg.support_group, leg.due_by, leg.agreement_type,
+		"""select leg.name, leg.incident, leg.support_group, leg.due_by, leg.agreement_type,
 			inc.priority, inc.sla_status, inc.subject
 		from `tabITIL Incident Leg` leg
-		join `tabITIL Incident` inc on inc.name = leg.parent
-		where leg.parenttype = 'ITIL Incident' and leg.outcome = 'Open' and leg.breached = 0
-			and leg.due_by <= %(now)s""",
-		{"now": T.naive(now)},
+		join `tabITIL Incident` inc on inc.name = leg.incident
+		where leg.outcome = 'Open' and leg.breached = 0 and leg.due_by <= %(now)s""",
+		{"now": site_time.naive(now)},
 		as_dict=True,
 	)
 	if not legs:
@@ -223,30 +214,3 @@ def _sweep_legs(now, stats) -> list:
 		)
 	stats["legs"] += len(legs)
 	return legs
-
-
-def leg_alert(leg, now) -> dict:
-	return {
-		"incident": leg.parent,
-		"clock": leg.agreement_type if leg.agreement_type in ("OLA", "UC") else "OLA",
-		"threshold": 100,
-		"level": "Breached",
-		"subject": (leg.subject or "")[:140],
-		"priority": leg.priority,
-		"due_by": leg.due_by,
-		"alert_on": T.naive(now),
-		"support_group": leg.support_group,
-		"group_lead": _recipients(leg.support_group),
-	}
-
-
-def _auto_escalate(name: str, threshold: float) -> bool:
-	from itil_crm.service_desk.escalation import escalate, next_group
-
-	doc = frappe.get_doc("ITIL Incident", name)
-	if not next_group(doc.support_group) or doc.status not in OPEN_STATUSES:
-		return False
-	escalate(
-		doc, reason=f"resolution clock at {threshold:g} % of target", trigger="Automatic", threshold=threshold
-	)
-	return True

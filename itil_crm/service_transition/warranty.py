@@ -15,10 +15,10 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, getdate, today
 
-from itil_crm.api_guards import checked
 from itil_crm.engines import warranty as rules
+from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 from itil_crm.notifications import alert
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
 
 def stakeholder_roles() -> list[str]:
@@ -50,15 +50,16 @@ def covering_go_live(cis: set[str], on) -> frappe._dict | None:
 	return rows[0] if rows else None
 
 
-def mark_incident(incident) -> None:
-	"""Before the priority is set (validate of ITIL Incident): mark a new or re-classified open
-	incident on a covered CI as a warranty incident and route it once, when it is marked."""
+def mark_incident(incident) -> list[str]:
+	"""The warranty step of an incident's save, before its priority is set: a new or re-classified open
+	incident on a covered CI is marked as a warranty incident and routed once, when it is marked. Returns
+	the notes for its timeline."""
 	if incident.warranty_go_live or incident.status not in OPEN_STATUSES:
-		return
+		return []
 	cis = {incident.configuration_item} | {row.configuration_item for row in incident.affected_cis or []}
 	cis.discard(None)
 	if not cis:
-		return
+		return []
 	if not incident.is_new():
 		before = incident.get_doc_before_save()
 		old = (
@@ -67,23 +68,17 @@ def mark_incident(incident) -> None:
 			else set()
 		)
 		if cis <= old:
-			return  # nothing new to look at (the hot path of an update costs no query)
+			return []  # nothing new to look at (the hot path of an update costs no query)
 	go_live = covering_go_live(cis, getdate(incident.opened_on))
 	if not go_live:
-		return
+		return []
 	incident.warranty_go_live = go_live.name
 	notes = [_("Warranty incident of go-live {0}.").format(go_live.name)]
 	if cint(settings().route_warranty_incidents) and go_live.support_group:
 		if incident.support_group != go_live.support_group:
 			notes.append(_("Routed to the project's support group {0}.").format(go_live.support_group))
 		incident.support_group = go_live.support_group
-	incident.flags.warranty_notes = notes
-
-
-def note_warranty(incident, method=None) -> None:
-	"""after_insert / on_update of ITIL Incident: the marking on the timeline, once."""
-	for note in incident.flags.pop("warranty_notes", None) or []:
-		incident.add_comment("Info", note)
+	return notes
 
 
 def incidents(go_live: str) -> list[frappe._dict]:

@@ -10,7 +10,7 @@ from itil_crm.service_level.calendars import follow_system_time_zone
 from itil_crm.service_level.selection import forget_candidates
 from itil_crm.setup import default_data as D
 from itil_crm.setup.seed import seed_defaults
-from itil_crm.setup.ticket_intake import FORM_SCRIPT, remove_ticket_intake, seed_ticket_intake
+from itil_crm.ticket_bridge.setup import FORM_SCRIPT, remove_ticket_intake, seed_ticket_intake
 
 APP = "itil_crm"
 
@@ -97,9 +97,6 @@ def ensure_indexes():
 		["status", "opened_on"],
 	):
 		frappe.db.add_index("ITIL Incident", columns)
-	# tier resolution rates (workspace chart): the legs of each tier read in incident order, so that
-	# each incident is counted once per tier without sorting (a covering index)
-	frappe.db.add_index("ITIL Incident Leg", ["parenttype", "tier", "parent", "outcome", "assigned_on"])
 
 
 def ensure_roles():

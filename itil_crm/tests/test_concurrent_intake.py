@@ -9,7 +9,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import random_string
 
-from itil_crm.service_desk import ticket_bridge
+from itil_crm.ticket_bridge import intake
 
 
 def raise_in_thread(site, sites_path, doctype, name, barrier, results):
@@ -18,7 +18,7 @@ def raise_in_thread(site, sites_path, doctype, name, barrier, results):
 	try:
 		frappe.set_user("Administrator")
 		barrier.wait(timeout=30)
-		results.append(ticket_bridge.incident_for(doctype, name))
+		results.append(intake.incident_for(doctype, name))
 		frappe.db.commit()
 	except Exception as e:
 		results.append(e)

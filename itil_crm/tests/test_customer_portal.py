@@ -11,8 +11,9 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import random_string, set_request
 from frappe.website.serve import get_response
 
-from itil_crm.service_desk import customer_portal as C
-from itil_crm.service_desk import portal_incidents as P
+from itil_crm.customer_portal import access
+from itil_crm.customer_portal import incidents as portal
+from itil_crm.incident_management.history import for_form as history_for_form
 from itil_crm.tests.utils import make_ci, make_incident, user_with_roles
 
 
@@ -22,7 +23,7 @@ def count_over_api(*args, **kw):
 	return frappe.get_attr(method or "frappe.client.get_count")(*args, **kw)
 
 
-INTERNAL = ["support_group", "priority_reason", "legs", "escalations", "sla_events", "service_agreement"]
+INTERNAL = ["support_group", "priority_reason", "service_agreement", "possible_duplicates"]
 
 
 def customer_doctype() -> tuple[str, str] | None:
@@ -43,7 +44,9 @@ def make_customer(label: str) -> tuple[str, str]:
 
 def portal_user(customer: tuple[str, str] | None = None, role: bool = True) -> tuple[str, str]:
 	"""A website user and their Contact (linked to the customer)."""
-	user = user_with_roles(*([C.PORTAL_ROLE] if role else []), prefix="itil-portal", user_type="Website User")
+	user = user_with_roles(
+		*([access.PORTAL_ROLE] if role else []), prefix="itil-portal", user_type="Website User"
+	)
 	email = frappe.db.get_value("User", user, "email")
 	contact = frappe.get_doc(
 		{
@@ -101,7 +104,7 @@ class TestCallerScope(PortalCase):
 		self.incident_of()
 		with self.set_user(user):
 			self.assertEqual(frappe.get_list("ITIL Incident", pluck="name"), [])
-			name = P.raise_incident("Printer on fire", "Smoke since 9:00")
+			name = portal.report_incident("Printer on fire", "Smoke since 9:00")
 		doc = frappe.get_doc("ITIL Incident", name)
 		self.assertEqual(frappe.db.get_value("Contact", doc.caller, "user"), user)
 		self.assertFalse(doc.customer)
@@ -114,7 +117,7 @@ class TestCallerScope(PortalCase):
 		hidden = make_ci()
 		with self.set_user(user):
 			name = frappe.call(
-				P.raise_incident,
+				portal.report_incident,
 				subject="  Mail is down  ",
 				description="<script>alert(1)</script>\nsince 8:00",
 				service=service.name,
@@ -122,11 +125,15 @@ class TestCallerScope(PortalCase):
 				priority_override="P1 - Critical",
 				support_group="whatever",
 			)
-			self.assertRaises(frappe.ValidationError, P.raise_incident, "Other", "Text", service=hidden.name)
-			self.assertRaises(frappe.ValidationError, P.raise_incident, "", "Text")
-			self.assertRaises(frappe.ValidationError, P.raise_incident, "x" * 141, "Text")
-			self.assertRaises(frappe.ValidationError, P.raise_incident, "Subject", "   ")
-			self.assertRaises(frappe.ValidationError, P.raise_incident, "Subject", "Text", customer="X::Y")
+			self.assertRaises(
+				frappe.ValidationError, portal.report_incident, "Other", "Text", service=hidden.name
+			)
+			self.assertRaises(frappe.ValidationError, portal.report_incident, "", "Text")
+			self.assertRaises(frappe.ValidationError, portal.report_incident, "x" * 141, "Text")
+			self.assertRaises(frappe.ValidationError, portal.report_incident, "Subject", "   ")
+			self.assertRaises(
+				frappe.ValidationError, portal.report_incident, "Subject", "Text", customer="X::Y"
+			)
 		doc = frappe.get_doc("ITIL Incident", name)
 		self.assertEqual(
 			(doc.subject, doc.caller, doc.configuration_item), ("Mail is down", contact, service.name)
@@ -141,16 +148,16 @@ class TestCallerScope(PortalCase):
 	def test_a_user_without_the_portal_role_cannot_report(self):
 		user, _contact = portal_user(role=False)
 		with self.set_user(user):
-			self.assertRaises(frappe.PermissionError, P.raise_incident, "Subject", "Text")
+			self.assertRaises(frappe.PermissionError, portal.report_incident, "Subject", "Text")
 		with self.set_user("Guest"):
-			self.assertRaises(frappe.PermissionError, P.raise_incident, "Subject", "Text")
+			self.assertRaises(frappe.PermissionError, portal.report_incident, "Subject", "Text")
 
 	def test_a_desk_role_lifts_the_portal_restriction(self):
 		user, _contact = portal_user()
-		self.assertTrue(C.restricted(user))
+		self.assertTrue(access.restricted(user))
 		frappe.get_doc("User", user).add_roles("ITIL Service Desk Agent")
-		self.assertFalse(C.restricted(user))
-		self.assertFalse(C.restricted(user_with_roles("ITIL Support Engineer")))
+		self.assertFalse(access.restricted(user))
+		self.assertFalse(access.restricted(user_with_roles("ITIL Support Engineer")))
 
 	def test_internal_fields_and_attachments_stay_internal(self):
 		user, contact = portal_user()
@@ -172,21 +179,23 @@ class TestCallerScope(PortalCase):
 				self.assertFalse(seen.get(field), field)
 			self.assertEqual(seen["subject"], mine.subject)
 			self.assertFalse(frappe.has_permission("File", "read", doc=agents_log, user=user))
-			view = P.incident_view(P.readable(mine.name))
+			view = portal.incident_view(portal.readable(mine.name))
 			self.assertNotIn("DBA", frappe.as_json(view))
 			self.assertEqual(view["attachments"], [])
-			# child tables, listed through their parent doctype, show nothing either
-			for child in ("ITIL SLA Event", "ITIL Incident Leg", "ITIL Escalation", "ITIL Affected CI"):
-				rows = frappe.client.get_list(
-					child, parent="ITIL Incident", fields=["*"], limit_page_length=0
-				)
-				self.assertEqual(rows, [], child)
-		# while an agent still lists them
+			# the child table, listed through its parent doctype, shows nothing either
+			rows = frappe.client.get_list(
+				"ITIL Affected CI", parent="ITIL Incident", fields=["*"], limit_page_length=0
+			)
+			self.assertEqual(rows, [])
+			# the incident's history (its own doctypes) is not theirs to read at all, nor on the form
+			for history in ("ITIL SLA Event", "ITIL Incident Leg", "ITIL Escalation"):
+				self.assertRaises(frappe.PermissionError, frappe.client.get_list, history, fields=["*"])
+			self.assertEqual(history_for_form(mine.name), {})
+		# while an agent reads it
 		agent = user_with_roles("ITIL Service Desk Agent")
 		with self.set_user(agent):
-			self.assertTrue(
-				frappe.client.get_list("ITIL SLA Event", parent="ITIL Incident", limit_page_length=1)
-			)
+			self.assertTrue(frappe.client.get_list("ITIL SLA Event", filters={"incident": mine.name}))
+			self.assertEqual([e.event_type for e in history_for_form(mine.name)["events"]][:1], ["opened"])
 
 	def test_reply_reopens_a_resolved_incident_and_a_closed_one_refuses(self):
 		user, contact = portal_user()
@@ -195,19 +204,19 @@ class TestCallerScope(PortalCase):
 		mine.update({"status": "Resolved", "resolution_code": "Permanent Fix", "resolution_notes": "Fixed"})
 		mine.save()
 		with self.set_user(user):
-			P.reply(mine.name, "Still broken")
+			portal.add_reply(mine.name, "Still broken")
 		mine.reload()
 		self.assertEqual(mine.status, "In Progress")
 		with self.set_user(user):
-			replies = P.incident_view(P.readable(mine.name))["replies"]
+			replies = portal.incident_view(portal.readable(mine.name))["replies"]
 		self.assertEqual([r["from_customer"] for r in replies], [True])
 		self.assertIn("Still broken", replies[0]["content"])
 
 		mine.update({"status": "Cancelled", "resolution_code": "Cancelled by Caller"})
 		mine.save()
 		with self.set_user(user):
-			self.assertRaises(frappe.ValidationError, P.reply, mine.name, "Hello?")
-			self.assertRaises(frappe.ValidationError, P.reply, mine.name, "   ")
+			self.assertRaises(frappe.ValidationError, portal.add_reply, mine.name, "Hello?")
+			self.assertRaises(frappe.ValidationError, portal.add_reply, mine.name, "   ")
 
 	def test_only_messages_with_the_customer_are_public(self):
 		user, contact = portal_user()
@@ -232,7 +241,7 @@ class TestCallerScope(PortalCase):
 				}
 			).insert(ignore_permissions=True)
 		with self.set_user(user):
-			contents = [r["content"] for r in P.incident_view(P.readable(mine.name))["replies"]]
+			contents = [r["content"] for r in portal.incident_view(portal.readable(mine.name))["replies"]]
 		self.assertEqual(contents, ["We are looking into it"])
 
 	def test_pages_render_for_the_customer_and_refuse_others(self):
@@ -288,7 +297,7 @@ class TestCustomerScope(PortalCase):
 			for name in b_names:
 				self.assertRaises(frappe.PermissionError, frappe.client.get, "ITIL Incident", name)
 				self.assertFalse(frappe.has_permission("ITIL Incident", "read", doc=name))
-				self.assertRaises(frappe.PermissionError, P.reply, name, "Hi")
+				self.assertRaises(frappe.PermissionError, portal.add_reply, name, "Hi")
 			# no write, no create, no delete through the API
 			self.assertRaises(
 				frappe.PermissionError, frappe.client.set_value, "ITIL Incident", of_a[0].name, "subject", "x"
@@ -305,11 +314,11 @@ class TestCustomerScope(PortalCase):
 		doc.append("links", {"link_doctype": b[0], "link_name": b[1]})
 		doc.save(ignore_permissions=True)
 		with self.set_user(user):
-			self.assertRaises(frappe.ValidationError, P.raise_incident, "Subject", "Text")
+			self.assertRaises(frappe.ValidationError, portal.report_incident, "Subject", "Text")
 			self.assertRaises(
-				frappe.ValidationError, P.raise_incident, "Subject", "Text", customer="::".join(c)
+				frappe.ValidationError, portal.report_incident, "Subject", "Text", customer="::".join(c)
 			)
-			name = P.raise_incident("Subject", "Text", customer="::".join(b))
+			name = portal.report_incident("Subject", "Text", customer="::".join(b))
 		self.assertEqual(frappe.db.get_value("ITIL Incident", name, ["customer_type", "customer"]), b)
 
 	def test_logging_in_grants_the_role_to_customer_contacts(self):
@@ -322,12 +331,12 @@ class TestCustomerScope(PortalCase):
 		)
 		frappe.db.set_single_value("ITIL Settings", "portal_role_by_hand", 1)
 		with self.set_user(user):
-			C.grant_portal_role()
-		self.assertNotIn(C.PORTAL_ROLE, frappe.get_roles(user))
+			access.grant_portal_role()
+		self.assertNotIn(access.PORTAL_ROLE, frappe.get_roles(user))
 		frappe.db.set_single_value("ITIL Settings", "portal_role_by_hand", 0)
 		for who in (user, loner):
 			with self.set_user(who):
-				C.grant_portal_role()
-		self.assertIn(C.PORTAL_ROLE, frappe.get_roles(user))
-		self.assertNotIn(C.PORTAL_ROLE, frappe.get_roles(loner))
+				access.grant_portal_role()
+		self.assertIn(access.PORTAL_ROLE, frappe.get_roles(user))
+		self.assertNotIn(access.PORTAL_ROLE, frappe.get_roles(loner))
 		self.assertEqual(frappe.db.get_value("User", user, "user_type"), "Website User")

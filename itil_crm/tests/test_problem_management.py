@@ -9,7 +9,17 @@ from frappe.utils import add_days, now_datetime, random_string
 from itil_crm.problem_management import candidates
 from itil_crm.problem_management.known_error_search import suggest_known_errors
 from itil_crm.tests.test_impact_analysis import relate
-from itil_crm.tests.utils import make_ci, make_incident, make_known_error, make_problem, move, user_with_roles
+from itil_crm.tests.utils import (
+	escalations_of,
+	events_of,
+	legs_of,
+	make_ci,
+	make_incident,
+	make_known_error,
+	make_problem,
+	move,
+	user_with_roles,
+)
 
 
 def incidents_on(ci, n, **kw):
@@ -152,7 +162,7 @@ class TestWorkaroundsAndAlerts(FrappeTestCase):
 			self.assertEqual(incident.apply_known_error(known_error.name), "Resolved")
 		incident.reload()
 		self.assertEqual((incident.support_group, incident.resolution_code), (l1.name, "Workaround Applied"))
-		self.assertFalse(incident.escalations)
+		self.assertFalse(escalations_of(incident.name))
 		known_error.reload()
 		self.assertEqual(known_error.workaround_uses, 2)
 		self.assertTrue(known_error.workaround_last_used)

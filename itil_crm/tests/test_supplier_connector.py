@@ -15,7 +15,14 @@ from frappe.utils import random_string
 
 from itil_crm.engines.supplier_exchange import sign
 from itil_crm.service_level import supplier_callbacks, supplier_connector
-from itil_crm.tests.utils import TEST_IGNORE, make_incident, user_with_roles
+from itil_crm.tests.utils import (
+	TEST_IGNORE,
+	escalations_of,
+	events_of,
+	legs_of,
+	make_incident,
+	user_with_roles,
+)
 
 test_ignore = TEST_IGNORE
 
@@ -150,7 +157,7 @@ class TestSupplierConnector(FrappeTestCase):
 		self.assertEqual([a.status_code for a in doc.attempt_log], [500, 429, 201])
 		self.assertEqual(doc.supplier_reference, "SR-77")
 		incident.reload()
-		leg = next(leg for leg in incident.legs if leg.support_group == self.vendor.name)
+		leg = next(leg for leg in legs_of(incident.name) if leg.support_group == self.vendor.name)
 		self.assertEqual(leg.supplier_reference, "SR-77")
 		# a status change and a comment for the supplier are sent as updates
 		incident.status = "In Progress"
@@ -244,7 +251,7 @@ class TestSupplierConnector(FrappeTestCase):
 		)
 		self.assertEqual((status, answer["outcome"]), (200, "leg closed"))
 		incident.reload()
-		leg = next(leg for leg in incident.legs if leg.support_group == self.vendor.name)
+		leg = next(leg for leg in legs_of(incident.name) if leg.support_group == self.vendor.name)
 		self.assertEqual(leg.outcome, "Resolved")
 		self.assertTrue(leg.released_on)
 		self.assertEqual(incident.support_group, self.l2.name)

@@ -4,14 +4,14 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_datetime, now_datetime, random_string
 
-from itil_crm.service_desk import ticket_bridge as bridge
-from itil_crm.service_level import time as T
+from itil_crm.service_level import site_time
 from itil_crm.service_level.sweep import run_sweep
-from itil_crm.tests.utils import move
+from itil_crm.tests.utils import escalations_of, events_of, legs_of, move
+from itil_crm.ticket_bridge import intake, sync
 
 
 def set_intake(doctype, mode="Automatic", types="Incident"):
-	from itil_crm.integrations.ticket_platforms import PLATFORMS
+	from itil_crm.ticket_bridge.platforms import PLATFORMS
 
 	type_doctype = PLATFORMS[doctype].type_doctype
 	if not frappe.db.exists(type_doctype, "Incident"):
@@ -117,7 +117,7 @@ class TicketBridgeCase(FrappeTestCase):
 		communication(self.doctype, ticket.name, "Received", "Still broken for me", ticket.raised_by)
 		incident.reload()
 		self.assertEqual(incident.status, "In Progress")
-		self.assertIn("reopened", [e.event_type for e in incident.sla_events])
+		self.assertIn("reopened", [e.event_type for e in events_of(incident.name)])
 		self.assertIsNone(incident.resolved_on)
 		return incident
 
@@ -157,7 +157,7 @@ class TestHelpdeskTickets(TicketBridgeCase):
 		self.assertEqual((incident.source_type, incident.source_name), ("HD Ticket", str(ticket.name)))
 		self.assertTrue(incident.priority and incident.service_agreement)
 		ticket.reload()
-		wanted = bridge.priority_map("HD Ticket").get(incident.priority)
+		wanted = sync.priority_map("HD Ticket").get(incident.priority)
 		self.assertEqual(ticket.priority, wanted)
 		self.assertEqual(
 			(ticket.itil_priority, str(ticket.itil_resolution_by)),
@@ -174,14 +174,14 @@ class TestHelpdeskTickets(TicketBridgeCase):
 		)
 		# what the sweep writes, set-based, without saving the incident
 		frappe.db.set_value("ITIL Incident", incident.name, "sla_status", "Breached", update_modified=False)
-		self.assertEqual(bridge.follow_sla_status([incident.name]), 1)
+		self.assertEqual(sync.follow_sla_status([incident.name]), 1)
 		self.assertEqual(frappe.db.get_value("HD Ticket", ticket.name, "itil_sla_status"), "Breached")
-		self.assertEqual(bridge.follow_sla_status([incident.name]), 0)  # a re-run changes nothing
+		self.assertEqual(sync.follow_sla_status([incident.name]), 0)  # a re-run changes nothing
 		# and the sweep calls it: past the resolution deadline the ticket shows the breach
 		frappe.db.set_value(
 			"ITIL Incident", incident.name, {"sla_status": "On Track", "next_sla_check": incident.opened_on}
 		)
-		run_sweep(now=T.aware(add_days(get_datetime(incident.resolution_by), 1)))
+		run_sweep(now=site_time.aware(add_days(get_datetime(incident.resolution_by), 1)))
 		self.assertEqual(
 			frappe.db.get_value("HD Ticket", ticket.name, "itil_sla_status"),
 			frappe.db.get_value("ITIL Incident", incident.name, "sla_status"),
@@ -196,11 +196,11 @@ class TestHelpdeskTickets(TicketBridgeCase):
 		frappe.db.set_value(
 			"HD Ticket", ticket.name, "creation", add_days(now_datetime(), 1), update_modified=False
 		)
-		first = bridge.raise_incident("HD Ticket", ticket.name)
+		first = intake.raise_from_ticket("HD Ticket", ticket.name)["name"]
 		self.assertLessEqual(
 			get_datetime(frappe.db.get_value("ITIL Incident", first, "opened_on")), now_datetime()
 		)
-		self.assertEqual(bridge.raise_incident("HD Ticket", ticket.name), first)
+		self.assertEqual(intake.raise_from_ticket("HD Ticket", ticket.name)["name"], first)
 		self.assertEqual(
 			frappe.db.count("ITIL Incident", {"source_type": "HD Ticket", "source_name": ticket.name}), 1
 		)
@@ -215,7 +215,7 @@ class TestHelpdeskTickets(TicketBridgeCase):
 		other = self.ticket(ticket_type="Incident")
 		self.assertFalse(frappe.db.get_value("HD Ticket", other.name, "itil_incident"))
 		with self.assertRaises(frappe.ValidationError):
-			bridge.raise_incident("HD Ticket", other.name)
+			intake.raise_from_ticket("HD Ticket", other.name)["name"]
 
 	def test_a_ticket_whose_incident_fails_is_saved_and_retried(self):
 		set_intake("HD Ticket")
@@ -246,7 +246,7 @@ class TestHelpdeskTickets(TicketBridgeCase):
 				},
 			)
 		)
-		bridge.retry_intake(commit=False)  # the cause is still there: still no incident, nothing half-written
+		intake.retry_intake(commit=False)  # the cause is still there: still no incident, nothing half-written
 		self.assertFalse(frappe.db.get_value("HD Ticket", ticket.name, "itil_incident"))
 		self.assertFalse(
 			frappe.db.exists("ITIL Incident", {"source_name": ticket.name, "source_type": "HD Ticket"})
@@ -255,7 +255,7 @@ class TestHelpdeskTickets(TicketBridgeCase):
 		frappe.db.set_value("ITIL Channel", "Helpdesk Ticket", "default_urgency", saved[1])
 		frappe.clear_document_cache("ITIL Settings", "ITIL Settings")
 		frappe.clear_document_cache("ITIL Channel", "Helpdesk Ticket")
-		bridge.retry_intake(commit=False)
+		intake.retry_intake(commit=False)
 		self.assertTrue(frappe.db.get_value("HD Ticket", ticket.name, "itil_incident"))
 		self.assertFalse(frappe.db.get_value("HD Ticket", ticket.name, "itil_intake_error"))
 
@@ -321,7 +321,7 @@ class TestERPNextIssues(TicketBridgeCase):
 		self.assertEqual((incident.caller, incident.channel), (contact.name, "ERPNext Issue"))
 		self.assertEqual(
 			frappe.db.get_value("Issue", issue.name, "priority"),
-			bridge.priority_map("Issue").get(incident.priority),
+			sync.priority_map("Issue").get(incident.priority),
 		)
 		self.check_round_trip(issue)
 

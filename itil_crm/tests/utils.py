@@ -84,3 +84,20 @@ def user_with_roles(*roles, prefix="itil-test", user_type="System User"):
 		}
 	).insert(ignore_permissions=True)
 	return user.name
+
+
+def history_of(doctype: str, incident: str, order_by: str = "idx asc") -> list:
+	"""An incident's history records (legs, escalations, clock events), oldest first."""
+	return frappe.get_all(doctype, filters={"incident": incident}, fields=["*"], order_by=order_by)
+
+
+def legs_of(incident: str) -> list:
+	return history_of("ITIL Incident Leg", incident)
+
+
+def events_of(incident: str) -> list:
+	return history_of("ITIL SLA Event", incident)
+
+
+def escalations_of(incident: str) -> list:
+	return history_of("ITIL Escalation", incident, order_by="creation asc, idx asc")

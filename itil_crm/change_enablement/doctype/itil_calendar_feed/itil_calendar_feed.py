@@ -1,10 +1,10 @@
 # Copyright (c) 2026, itil_crm contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 
 
-class ITILCalendarFeed(Document):
+class ITILCalendarFeed(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -3,15 +3,15 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
 from itil_crm.change_enablement import authority, conflicts, review, standard_changes
 from itil_crm.engines.lifecycle import CHANGE
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.lifecycle import enforce, previous_value
 
 
-class ITILChange(Document):
+class ITILChange(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -2,8 +2,9 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.model.document import Document
 from frappe.utils import now_datetime
+
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 
 APPROVED_CONTENT = (
 	"enabled",
@@ -15,7 +16,7 @@ APPROVED_CONTENT = (
 )
 
 
-class ITILStandardChangeTemplate(Document):
+class ITILStandardChangeTemplate(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -3,10 +3,12 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
+from itil_crm.service_desk import onboarding
 
 
-class ITILConfigurationItem(Document):
+class ITILConfigurationItem(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -78,3 +80,6 @@ class ITILConfigurationItem(Document):
 					),
 					frappe.ValidationError,
 				)
+
+	def on_update(self):
+		onboarding.check_off(self)

@@ -3,10 +3,12 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
+from itil_crm.incident_management.priority import clear_rank_cache
 
 
-class ITILImpact(Document):
+class ITILImpact(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -23,3 +25,9 @@ class ITILImpact(Document):
 	def validate(self):
 		if (self.rank or 0) < 1:
 			frappe.throw(_("Rank must be 1 or more (1 is the highest)."), frappe.ValidationError)
+
+	def on_update(self):
+		clear_rank_cache(self.doctype)  # the incident's priority reads the levels' ranks from a cache
+
+	def on_trash(self):
+		clear_rank_cache(self.doctype)

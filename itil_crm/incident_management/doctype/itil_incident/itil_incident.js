@@ -9,7 +9,8 @@ const SLA_COLORS = {
 	Met: "green",
 	Missed: "red",
 };
-const OPEN = ["New", "Assigned", "In Progress", "On Hold"];
+// the incident's open statuses, from its lifecycle on the server (itil_crm.engines.lifecycle)
+const OPEN = frappe.boot.itil.open_statuses;
 
 function countdown(target) {
 	const seconds = Math.round((frappe.datetime.str_to_obj(target) - new Date()) / 1000);
@@ -55,7 +56,8 @@ function render_monitoring(frm) {
 
 // Sent to a supplier (a UC leg with a connector): a message for the supplier goes with the next send.
 function add_supplier_button(frm) {
-	const external = (frm.doc.legs || []).some((leg) => leg.is_external && leg.supplier_reference);
+	const legs = (frm.doc.__onload?.history || {}).legs || [];
+	const external = legs.some((leg) => leg.is_external && leg.supplier_reference);
 	if (frm.is_new() || !external) return;
 	frm.add_custom_button(__("Message Supplier"), () =>
 		frappe.prompt(
@@ -109,7 +111,7 @@ function render_suggestions(frm, field, rows) {
 			.map(
 				(r) => `<div class="border rounded p-2 mb-2" data-known-error="${esc(r.name)}">
 				<div class="d-flex justify-content-between">
-					<a href="/app/itil-known-error/${encodeURIComponent(r.name)}">${esc(r.name)}: ${esc(r.title)}</a>
+					<a href="${frappe.utils.get_form_link("ITIL Known Error", r.name)}">${esc(r.name)}: ${esc(r.title)}</a>
 					<span class="indicator-pill ${r.score >= 60 ? "green" : r.score >= 30 ? "orange" : "gray"}">${r.score}</span>
 				</div>
 				<div class="small text-muted">${r.ci_match ? __("Same configuration item") + " · " : ""}${__("Applied {0} times", [r.workaround_uses || 0])}</div>
@@ -153,6 +155,7 @@ frappe.ui.form.on("ITIL Incident", {
 		clearInterval(frm.__sla_timer);
 		frm.__sla_timer = setInterval(() => render_sla(frm), 30000);
 		render_monitoring(frm);
+		render_history(frm);
 		add_supplier_button(frm);
 		if (frm.is_new() || !OPEN.includes(frm.doc.status)) return;
 		add_merge_buttons(frm);
@@ -229,4 +232,78 @@ function add_merge_buttons(frm) {
 			),
 		__("Duplicate")
 	);
+}
+
+// The incident's history records (its own doctypes, written by the server): legs, escalations and clock
+// events, as read-only tables from the form's onload.
+const HISTORY = {
+	legs_html: {
+		key: "legs",
+		doctype: "ITIL Incident Leg",
+		columns: [
+			["support_group", __("Group")],
+			["tier", __("Tier")],
+			["agreement_type", __("Agreement")],
+			["assigned_on", __("Assigned On"), "Datetime"],
+			["released_on", __("Released On"), "Datetime"],
+			["outcome", __("Outcome")],
+			["due_by", __("Due By"), "Datetime"],
+			["breached", __("Breached"), "Check"],
+			["caused_sla_breach", __("Caused SLA Breach"), "Check"],
+			["supplier_reference", __("Supplier Reference")],
+		],
+	},
+	escalations_html: {
+		key: "escalations",
+		doctype: "ITIL Escalation",
+		columns: [
+			["escalation_type", __("Type")],
+			["trigger", __("Trigger")],
+			["from_group", __("From Group")],
+			["to_group", __("To Group")],
+			["reason", __("Reason")],
+			["escalated_on", __("Escalated On"), "Datetime"],
+		],
+	},
+	sla_events_html: {
+		key: "events",
+		doctype: "ITIL SLA Event",
+		columns: [
+			["event_type", __("Event")],
+			["at", __("At"), "Datetime"],
+			["value", __("Value")],
+			["note", __("Note")],
+		],
+	},
+};
+
+function render_history(frm) {
+	const history = (frm.doc.__onload || {}).history || {};
+	for (const [fieldname, spec] of Object.entries(HISTORY)) {
+		const field = frm.get_field(fieldname);
+		const rows = history[spec.key];
+		if (!field) continue;
+		if (frm.is_new() || !rows) {
+			field.$wrapper.html("");
+			continue;
+		}
+		if (!rows.length) {
+			field.$wrapper.html(`<p class="text-muted small">${__("None yet.")}</p>`);
+			continue;
+		}
+		const cell = (row, [key, _label, type]) => {
+			const value = row[key];
+			if (type === "Datetime") return value ? frappe.datetime.str_to_user(value) : "";
+			if (type === "Check") return value ? "&#10003;" : "";
+			return frappe.utils.escape_html(__(value == null ? "" : String(value)));
+		};
+		field.$wrapper.html(`<div class="table-responsive itil-history" data-doctype="${spec.doctype}">
+			<table class="table table-bordered table-sm small">
+				<thead><tr>${spec.columns.map(([, label]) => `<th>${label}</th>`).join("")}</tr></thead>
+				<tbody>${rows
+					.map((row) => `<tr>${spec.columns.map((c) => `<td>${cell(row, c)}</td>`).join("")}</tr>`)
+					.join("")}</tbody>
+			</table>
+		</div>`);
+	}
 }

@@ -1,27 +1,47 @@
 # Copyright (c) 2026, itil_crm contributors
 # For license information, please see license.txt
 
+"""The ITIL incident. Its save reads top to bottom in this class: each step is a call into the practice
+module that owns it, and what a step finds for a later one is returned and kept here for the rest of
+the save (``SaveState``)."""
+
+from dataclasses import dataclass, field
+
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
-from itil_crm.api_guards import checked
-from itil_crm.deadlocks import retried
 from itil_crm.engines.lifecycle import INCIDENT
-from itil_crm.incident_management import numbering
+from itil_crm.frappe_fixes.deadlocks import retried
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.incident_management import duplicates, history
 from itil_crm.incident_management.priority import check_override_allowed, decide
 from itil_crm.integrations.apps import validate_customer, validate_source
 from itil_crm.lifecycle import enforce
-from itil_crm.service_desk import callers, escalation
-from itil_crm.service_level import child_rows, incident_clock
-from itil_crm.service_level import time as service_time
-from itil_crm.service_level.legs import update_legs
+from itil_crm.service_desk import assignment, callers, escalation, monitoring_events
+from itil_crm.service_level import incident_clock, site_time, sla_alerts, supplier_connector
+from itil_crm.service_level.event_log import EventLog
+from itil_crm.service_level.legs import Legs, update_legs
 from itil_crm.service_transition import warranty
+from itil_crm.ticket_bridge import sync as ticket_sync
 
 ESCALATION_ATTEMPTS = 4
 
 
-class ITILIncident(Document):
+@dataclass
+class SaveState:
+	"""What one save of an incident carries from its validation to its writing."""
+
+	now: object = None
+	previous_status: str | None = None
+	timeline: list[str] = field(default_factory=list)  # notes for the timeline, once the incident is written
+	log: EventLog | None = None  # the SLA event log, with this save's new events
+	legs: Legs | None = None  # the OLA / UC legs, with this save's changes
+	leg_breaches: list = field(default_factory=list)  # breaches this save recorded first
+	first_response: tuple | None = None  # a first reply to the caller made outside the form (when, what)
+
+
+class ITILIncident(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -31,9 +51,6 @@ class ITILIncident(Document):
 		from frappe.types import DF
 
 		from itil_crm.configuration_management.doctype.itil_affected_ci.itil_affected_ci import ITILAffectedCI
-		from itil_crm.service_desk.doctype.itil_escalation.itil_escalation import ITILEscalation
-		from itil_crm.service_level.doctype.itil_incident_leg.itil_incident_leg import ITILIncidentLeg
-		from itil_crm.service_level.doctype.itil_sla_event.itil_sla_event import ITILSLAEvent
 
 		affected_cis: DF.Table[ITILAffectedCI]
 		agreement_reason: DF.SmallText | None
@@ -50,12 +67,10 @@ class ITILIncident(Document):
 		duplicate_of: DF.Link | None
 		effective_impact: DF.Link | None
 		effective_urgency: DF.Link | None
-		escalations: DF.Table[ITILEscalation]
 		event_severity: DF.Data | None
 		first_responded_on: DF.Datetime | None
 		impact: DF.Link
 		known_error: DF.Link | None
-		legs: DF.Table[ITILIncidentLeg]
 		naming_series: DF.Literal["INC-.YYYY.-"]
 		next_sla_check: DF.Datetime | None
 		opened_on: DF.Datetime | None
@@ -84,7 +99,6 @@ class ITILIncident(Document):
 		response_by: DF.Datetime | None
 		response_elapsed: DF.Duration | None
 		service_agreement: DF.Link | None
-		sla_events: DF.Table[ITILSLAEvent]
 		sla_notified: DF.SmallText | None
 		sla_status: DF.Literal["", "On Track", "Warning", "Paused", "Breached", "Met", "Missed"]
 		source_name: DF.DynamicLink | None
@@ -97,51 +111,58 @@ class ITILIncident(Document):
 		warranty_go_live: DF.Link | None
 	# end: auto-generated types
 
-	def autoname(self):
-		"""Frappe's naming series, its counter advanced in one statement (incident_management.numbering)."""
-		numbering.name_incident(self)
-
-	def _set_defaults(self):
-		"""Frappe's defaults, a child table's defaults built only when it has new rows to fill (Frappe builds
-		them for every table on every insert: four deep copies, for tables that are still empty then)."""
-		if frappe.flags.in_import:
-			return
-		if self.is_new():
-			self.update_if_missing(frappe.new_doc(self.doctype, as_dict=True))
-		for df in self.meta.get_table_fields():
-			rows = [row for row in self.get(df.fieldname) or () if row.is_new()]
-			if rows:
-				defaults = frappe.new_doc(df.options, parent_doc=self, parentfield=df.fieldname, as_dict=True)
-				for row in rows:
-					row.update_if_missing(defaults)
-
-	def db_insert(self, *args, **kwargs):
-		"""The incident's row, then the rows this save added, one statement per table (child_rows)."""
-		result = super().db_insert(*args, **kwargs)
-		for field in child_rows.TABLES:
-			child_rows.write(self, field)
-		return result
-
-	def update_child_table(self, fieldname: str, df=None):
-		"""Frappe rewrites every row of a table on save and deletes the rows missing from the form with one
-		DELETE over the parent's index range, which locks the gap after the newest incident: concurrent
-		saves of recent incidents then deadlock on their inserts. Here every statement goes by primary key
-		(rows updated, new rows inserted, the missing ones deleted by name: child_rows). The event log and
-		the escalation history only grow: a form loaded before a sweep added rows never erases them."""
-		if fieldname not in child_rows.APPEND_ONLY:
-			rows = self.get(fieldname) or []
-			if fieldname in child_rows.GROWING:
-				child_rows.number_new_rows(self, fieldname)
-			for row in rows:
-				row.db_update()
-			child = (df or self.meta.get_field(fieldname)).options
-			if fieldname not in child_rows.GROWING and child not in (self.flags.ignore_children_type or ()):
-				child_rows.delete_missing(self, fieldname, [row.name for row in rows])
-		if fieldname in child_rows.TABLES:
-			child_rows.write(self, fieldname)
+	# ------------------------------------------------------------------ the save, step by step
 
 	def before_validate(self):
-		"""Fill what the caller did not give: urgency from the channel, then the defaults of ITIL Settings
+		super().before_validate()  # text sanitized even when it parses as JSON (frappe_fixes.json_text)
+		self.save_state = SaveState(now=site_time.now(), first_response=self.pending_first_response())
+		self.fill_defaults()
+		if self.is_new():  # a mail, a ticket or an API call may give the caller's email alone
+			self.save_state.timeline += callers.identify(self)
+
+	def validate(self):
+		state = self.save_state
+		self.check_opened_on(state.now)
+		state.previous_status = enforce(self, INCIDENT)  # the lifecycle allows the move asked for
+		validate_customer(self)
+		validate_source(self)
+		state.timeline += warranty.mark_incident(self)  # a covered CI: warranty incident, maybe rerouted
+		state.timeline += assignment.take_into_group(self)  # New -> Assigned where the group's rule assigns
+		self.set_tier()
+		self.set_priority()
+		self.track_resolution(state.previous_status)
+		state.log, state.legs = EventLog.read(self), Legs.read(self)
+		incident_clock.refresh(self, state.log, state.previous_status, state.now, state.first_response)
+		state.leg_breaches = update_legs(self, state.legs, state.log.events(), state.now)
+		duplicates.note_possible_duplicates(self)
+
+	def on_update(self):
+		"""After the incident's row is written (insert or save): its history, its timeline, its tickets,
+		suppliers and monitoring alerts, and the OLA / UC breaches this save recorded."""
+		state = self.save_state
+		if state.log is None:  # saved with ignore_validate: nothing was recomputed, nothing to write
+			return
+		state.log.write(self.name)
+		state.legs.write(self.name)
+		for note in state.timeline:
+			self.add_comment("Info", note)
+		ticket_sync.push_to_tickets(self)
+		supplier_connector.on_incident_saved(self, state.legs.rows)
+		monitoring_events.end_episode(self)
+		sla_alerts.alert_leg_breaches(self, state.leg_breaches, state.now)
+		state.timeline, state.leg_breaches = [], []
+
+	def on_trash(self):
+		history.forget(self.name)
+
+	def onload(self):
+		"""The form shows the incident's history (legs, escalations, clock events) to those who may read it."""
+		self.set_onload("history", history.for_form(self.name))
+
+	# ------------------------------------------------------------------ the steps
+
+	def fill_defaults(self):
+		"""What the caller did not give: urgency from the channel, then the defaults of ITIL Settings
 		(incidents logged from a mailbox arrive with a subject and a sender only)."""
 		if not self.urgency and self.channel:
 			self.urgency = frappe.get_cached_value("ITIL Channel", self.channel, "default_urgency")
@@ -149,38 +170,24 @@ class ITILIncident(Document):
 			settings = frappe.get_cached_doc("ITIL Settings")
 			self.impact = self.impact or settings.default_impact
 			self.urgency = self.urgency or settings.default_urgency
-		self.opened_on = self.opened_on or service_time.naive(service_time.now())
-		# the group's tier, from the cached group (a fetch_from would query the group on every save)
+		self.opened_on = self.opened_on or site_time.naive(self.save_state.now)
+
+	def set_tier(self):
+		"""The group's tier, from the cached group (a fetch_from would query the group on every save)."""
 		self.tier = (
 			frappe.get_cached_value("ITIL Support Group", self.support_group, "tier") or 0
 			if self.support_group
 			else 0
 		)
-		if self.is_new():  # a mail, a ticket or an API call may give the caller's email alone
-			self.flags.identify_notes = callers.identify(self)
 
-	def after_insert(self):
-		for note in self.flags.identify_notes or []:
-			self.add_comment("Info", note)
-
-	def validate(self):
-		if self.is_new() and service_time.aware(self.opened_on) > service_time.now():
+	def check_opened_on(self, now):
+		if self.is_new() and site_time.aware(self.opened_on) > now:
 			frappe.throw(
 				_("Opened On ({0}) is in the future: an incident is opened now or earlier.").format(
 					self.opened_on
 				),
 				frappe.ValidationError,
 			)
-		child_rows.own_event_log(self)
-		previous = enforce(self, INCIDENT)
-		validate_customer(self)
-		validate_source(self)
-		warranty.mark_incident(self)
-		self.set_priority()
-		self.track_resolution(previous)
-		now = service_time.now()
-		incident_clock.refresh(self, previous, now)
-		update_legs(self, now)
 
 	def set_priority(self):
 		check_override_allowed(self)
@@ -195,6 +202,27 @@ class ITILIncident(Document):
 		self.priority = decision.priority
 		self.effective_impact, self.effective_urgency = decision.impact, decision.urgency
 		self.priority_reason = "\n".join(decision.reasons)
+
+	def track_resolution(self, previous: str | None):
+		if self.status in ("Resolved", "Closed") and not self.resolution_code:
+			frappe.throw(_("Set a resolution code before resolving the incident."), frappe.ValidationError)
+		now = site_time.naive(self.save_state.now)
+		if self.status == "Resolved" and previous != "Resolved":
+			self.resolved_on = now
+		elif self.status not in ("Resolved", "Closed"):
+			self.resolved_on = None  # reopened
+		if self.status == "Closed" and previous != "Closed":
+			self.closed_on = now
+
+	def record_first_response(self, at, via: str | None = None):
+		"""A first reply to the caller made outside the form (a mail sent on the incident or its ticket):
+		logged by the next save as the incident's first response."""
+		self.flags.first_response = (at, via)
+
+	def pending_first_response(self):
+		return self.flags.pop("first_response", None)
+
+	# ------------------------------------------------------------------ actions
 
 	@frappe.whitelist()
 	@checked
@@ -224,20 +252,11 @@ class ITILIncident(Document):
 			self.status = "Resolved"
 		self.save()
 		# the known error counts its uses, so the most useful workarounds can be ranked (one statement)
-		frappe.db.sql(
-			"""update `tabITIL Known Error` set workaround_uses = ifnull(workaround_uses, 0) + 1,
-			workaround_last_used = %s where name = %s""",
-			(self.resolved_on or frappe.utils.now_datetime(), known_error),
-		)
+		known = frappe.qb.DocType("ITIL Known Error")
+		(
+			frappe.qb.update(known)
+			.set(known.workaround_uses, frappe.query_builder.functions.IfNull(known.workaround_uses, 0) + 1)
+			.set(known.workaround_last_used, self.resolved_on or frappe.utils.now_datetime())
+			.where(known.name == known_error)
+		).run()
 		return self.status
-
-	def track_resolution(self, previous: str | None):
-		if self.status in ("Resolved", "Closed") and not self.resolution_code:
-			frappe.throw(_("Set a resolution code before resolving the incident."), frappe.ValidationError)
-		now = service_time.naive(service_time.now())
-		if self.status == "Resolved" and previous != "Resolved":
-			self.resolved_on = now
-		elif self.status not in ("Resolved", "Closed"):
-			self.resolved_on = None  # reopened
-		if self.status == "Closed" and previous != "Closed":
-			self.closed_on = now

@@ -19,5 +19,9 @@ def get_data():
 				"items": ["ITIL Monitoring Alert", "ITIL Supplier Exchange"],
 			},
 			{"label": _("Configuration"), "items": ["ITIL Configuration Item"]},
+			{
+				"label": _("Service Level"),
+				"items": ["ITIL Incident Leg", "ITIL Escalation", "ITIL SLA Event"],
+			},
 		],
 	}

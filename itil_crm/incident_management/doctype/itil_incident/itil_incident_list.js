@@ -1,24 +1,3 @@
-const ITIL_OPEN_STATUSES = ["New", "Assigned", "In Progress", "On Hold"];
-
-// Frappe's Kanban card decodes its title (html2text) and renders it as HTML: a subject holding escaped
-// markup (typed as "&lt;script&gt;", or left so by the sanitizer) would run on the board. The cards of
-// ITIL records get their title escaped again.
-if (!frappe.__itil_kanban_title_escaped) {
-	frappe.__itil_kanban_title_escaped = true;
-	const render_template = frappe.render_template;
-	frappe.render_template = function (name, data, ...rest) {
-		if (
-			name === "kanban_card" &&
-			data &&
-			typeof data.title === "string" &&
-			String(data.form_link || "").startsWith("/app/itil-")
-		) {
-			data = { ...data, title: frappe.utils.escape_html(data.title) };
-		}
-		return render_template.call(this, name, data, ...rest);
-	};
-}
-
 // The agent's queues, one click from the list (Queues menu): each replaces the list's filters
 function itil_queue(listview, filters) {
 	const dt = "ITIL Incident";
@@ -28,7 +7,8 @@ function itil_queue(listview, filters) {
 }
 
 function itil_add_queues(listview) {
-	const open = ["status", "in", ITIL_OPEN_STATUSES];
+	// the incident's open statuses, from its lifecycle on the server (itil_crm.engines.lifecycle)
+	const open = ["status", "in", frappe.boot.itil.open_statuses];
 	const queues = [
 		[__("My Incidents"), () => [["_assign", "like", `%${frappe.session.user}%`], open]],
 		[

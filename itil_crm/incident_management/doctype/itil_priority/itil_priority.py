@@ -3,10 +3,11 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 
 
-class ITILPriority(Document):
+class ITILPriority(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

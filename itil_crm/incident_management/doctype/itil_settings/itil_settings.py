@@ -3,14 +3,15 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import get_datetime
 
 from itil_crm.engines.priority_matrix import MatrixError, validate_matrix
 from itil_crm.engines.thresholds import ThresholdError, parse_thresholds
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
+from itil_crm.service_desk import onboarding
 
 
-class ITILSettings(Document):
+class ITILSettings(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -90,7 +91,7 @@ class ITILSettings(Document):
 
 	def validate_tickets(self):
 		from itil_crm.integrations.apps import is_installed
-		from itil_crm.integrations.ticket_platforms import PLATFORMS
+		from itil_crm.ticket_bridge.platforms import PLATFORMS
 
 		seen = set()
 		for row in self.ticket_intake:
@@ -126,3 +127,4 @@ class ITILSettings(Document):
 
 	def on_update(self):
 		frappe.clear_document_cache("ITIL Settings", "ITIL Settings")
+		onboarding.check_off(self)

@@ -1,10 +1,11 @@
 # Copyright (c) 2026, itil_crm contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
+from itil_crm.problem_management import alerts, known_error_search
 
 
-class ITILKnownError(Document):
+class ITILKnownError(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -27,4 +28,9 @@ class ITILKnownError(Document):
 		workaround_uses: DF.Int
 	# end: auto-generated types
 
-	pass
+	def on_update(self):
+		known_error_search.index_known_error(self)  # its search terms
+		alerts.on_known_error_update(self)  # who is told when its workaround or fix moves
+
+	def on_trash(self):
+		known_error_search.drop_index(self)

@@ -3,15 +3,16 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from itil_crm.engines.lifecycle import PROBLEM
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.lifecycle import enforce
+from itil_crm.problem_management import alerts
 from itil_crm.problem_management.alerts import known_error_from_problem
 
 
-class ITILProblem(Document):
+class ITILProblem(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -46,3 +47,6 @@ class ITILProblem(Document):
 			self.resolved_on = now_datetime()
 		elif self.status not in ("Resolved", "Closed"):
 			self.resolved_on = None
+
+	def on_update(self):
+		alerts.on_problem_update(self)  # a resolved problem's incidents are followed up

@@ -1,10 +1,10 @@
 # Copyright (c) 2026, itil_crm contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 
 
-class ITILEscalation(Document):
+class ITILEscalation(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -17,10 +17,8 @@ class ITILEscalation(Document):
 		escalated_on: DF.Datetime
 		escalation_type: DF.Literal["Functional", "Hierarchical"]
 		from_group: DF.Link | None
+		incident: DF.Link
 		notified: DF.SmallText | None
-		parent: DF.Data
-		parentfield: DF.Data
-		parenttype: DF.Data
 		reason: DF.SmallText | None
 		threshold: DF.Percent
 		to_group: DF.Link | None

@@ -3,8 +3,8 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.service_desk.monitoring_events import EVENT_SOURCE_ROLE
 
 DEFAULT_SEVERITIES = (
@@ -15,7 +15,7 @@ DEFAULT_SEVERITIES = (
 )
 
 
-class ITILEventSource(Document):
+class ITILEventSource(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -3,10 +3,12 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
+from itil_crm.service_desk import assignment, boards, onboarding
 
 
-class ITILSupportGroup(Document):
+class ITILSupportGroup(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -50,3 +52,15 @@ class ITILSupportGroup(Document):
 					),
 					frappe.ValidationError,
 				)
+
+	def on_update(self):
+		assignment.sync_rule(self)  # its members receive its incidents through Frappe's Assignment Rule
+		boards.add_group_column(self)  # its column on the incidents' Kanban board
+		onboarding.check_off(self)
+
+	def on_trash(self):
+		assignment.remove_rule(self)
+		boards.drop_group_column(self)
+
+	def after_rename(self, old: str, new: str, merge: bool = False):
+		boards.rename_group_column(self, old=old, new=new, merge=merge)

@@ -6,9 +6,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, now_datetime
 
+from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.service_desk.report.grouping import chosen, group_column
 from itil_crm.service_desk.workspace_charts import AGES, band_label
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
 
 GROUPINGS = {"Priority": "priority", "Support Group": "support_group", "Tier": "tier", "Status": "status"}
 

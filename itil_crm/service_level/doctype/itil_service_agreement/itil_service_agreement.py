@@ -3,14 +3,16 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import getdate
 
 from itil_crm.engines.thresholds import ThresholdError, parse_thresholds
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.integrations.apps import validate_customer
+from itil_crm.service_desk import onboarding
+from itil_crm.service_level import selection
 
 
-class ITILServiceAgreement(Document):
+class ITILServiceAgreement(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -131,3 +133,13 @@ class ITILServiceAgreement(Document):
 					_("Row {0}: resolution time cannot be shorter than response time.").format(row.idx),
 					frappe.ValidationError,
 				)
+
+	def on_update(self):
+		selection.forget_candidates()  # the agreements an incident may be given are cached
+		onboarding.check_off(self)
+
+	def on_trash(self):
+		selection.forget_candidates()
+
+	def after_rename(self, old: str, new: str, merge: bool = False):
+		selection.forget_candidates()

@@ -3,15 +3,16 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import getdate
 
-from itil_crm.api_guards import checked
 from itil_crm.engines.service_calendar import CalendarError, check_timezone, validate_intervals
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.service_desk import onboarding
 from itil_crm.service_level.calendars import system_timezone
 
 
-class ITILServiceCalendar(Document):
+class ITILServiceCalendar(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -37,6 +38,7 @@ class ITILServiceCalendar(Document):
 	# end: auto-generated types
 
 	def before_validate(self):
+		super().before_validate()
 		if self.follow_system_time_zone:
 			self.timezone = system_timezone()
 
@@ -79,3 +81,6 @@ class ITILServiceCalendar(Document):
 				added += 1
 		self.save()
 		return added
+
+	def on_update(self):
+		onboarding.check_off(self)

@@ -6,11 +6,12 @@ from urllib.parse import quote, urlparse
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cint, flt
 
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 
-class ITILSupplierConnector(Document):
+
+class ITILSupplierConnector(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

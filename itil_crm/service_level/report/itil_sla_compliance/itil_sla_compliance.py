@@ -71,8 +71,8 @@ def leg_rows(key: str, kind: str, filters, external_only=False) -> list[dict]:
 			sum(leg.breached = 0) as met,
 			sum(leg.breached = 1) as missed
 		from `tabITIL Incident Leg` leg
-		join `tabITIL Incident` inc on inc.name = leg.parent
-		where leg.parenttype = 'ITIL Incident' and leg.agreement_type = %(kind)s
+		join `tabITIL Incident` inc on inc.name = leg.incident
+		where leg.agreement_type = %(kind)s
 			and (leg.outcome != 'Open' or leg.breached = 1) {cond}
 		group by {key}""",
 		params,

@@ -3,16 +3,16 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import add_days, cint, date_diff, getdate, now_datetime, strip_html
 
 from itil_crm.engines.lifecycle import GO_LIVE
 from itil_crm.engines.warranty import due_date
+from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.lifecycle import enforce
 from itil_crm.service_transition import warranty
 
 
-class ITILGoLive(Document):
+class ITILGoLive(SanitizedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

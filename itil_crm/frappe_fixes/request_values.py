@@ -1,106 +1,19 @@
-"""Closes two holes in frappe 15's generic API for the app's doctypes.
-
-`frappe.client.get_count` counts with `frappe.db.count`, without any permission check: any logged-in
-user could count another customer's incidents and, with filters (`subject like 'a%'`), read them
-letter by letter. For the app's doctypes the count goes through `frappe.get_list`, so it obeys role
-permissions, user permissions, sharing and the customer portal's rule; for every other doctype
-frappe's own function answers, unchanged.
-
-`frappe.utils.global_search.search` (the awesome bar's "Search for ...") returns any row of the search
-index of a doctype the user may read, without checking the record: a portal customer could read other
-customers' incident subjects. For the app's doctypes each hit is kept only if `frappe.get_list` returns
-it to the user.
+"""Frappe 15 hole: a value of the wrong type sent for a record (an object where a text is expected, a text in
+a number field, an impossible date, a text longer than its column) reaches the database or Python as it
+is, and the caller gets HTTP 500 with a traceback. For the app's records, the values are checked against
+their fields before Frappe builds the record, and refused with a message naming the field (HTTP 417).
+Test that fails once Frappe closes it: frappe_fixes/test_frappe_fixes.py.
 """
 
-import functools
-import inspect
 import math
-import typing
 from urllib.parse import unquote
 
 import frappe
-import frappe.client
 import frappe.utils
-import frappe.utils.global_search
 from frappe import _
-from frappe.utils import get_safe_filters
 
-APP = "itil_crm"
+from itil_crm.frappe_fixes.count_and_search import ours
 
-
-MAX_TEXT = 65_535  # a Text column; names are much shorter and simply not found
-
-
-def checked(fn):
-	"""Under @frappe.whitelist: the method's arguments are checked before it runs. A missing argument, a
-	value of the wrong type (text, whole number) or an over-long text is refused with a message
-	(ValidationError, HTTP 417) instead of failing inside as a Python error (HTTP 500)."""
-	signature = inspect.signature(fn)
-	hints = typing.get_type_hints(fn)
-	params = [
-		p for p in signature.parameters.values() if p.name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD
-	]
-
-	@functools.wraps(fn)
-	def wrapper(*args, **kwargs):
-		given = dict(zip([p.name for p in signature.parameters.values()], args)) | kwargs
-		for param in params:
-			value = given.get(param.name)
-			if value is None or value == "":
-				if param.default is param.empty:
-					frappe.throw(_("{0} is missing.").format(param.name), frappe.ValidationError)
-				continue
-			kinds = set(typing.get_args(hints.get(param.name)) or [hints.get(param.name)]) - {type(None)}
-			if kinds == {int} and not isinstance(value, int):
-				try:
-					kwargs[param.name] = value = int(str(value).strip())
-				except ValueError:
-					frappe.throw(_("{0} must be a whole number.").format(param.name), frappe.ValidationError)
-			elif kinds == {str} and not isinstance(value, str):
-				frappe.throw(_("{0} must be text.").format(param.name), frappe.ValidationError)
-			if isinstance(value, str) and len(value) > MAX_TEXT:
-				frappe.throw(_("{0} is too long.").format(param.name), frappe.ValidationError)
-		return fn(*args, **kwargs)
-
-	return wrapper
-
-
-def ours(doctype: str) -> bool:
-	module = frappe.db.get_value("DocType", doctype, "module", cache=True)
-	return bool(module) and frappe.local.module_app.get(frappe.scrub(module)) == APP
-
-
-@frappe.whitelist()
-@checked
-def get_count(doctype: str, filters=None, debug=False, cache=False):
-	if not frappe.db.exists("DocType", doctype):
-		frappe.throw(_("DocType {0} does not exist.").format(doctype), frappe.DoesNotExistError)
-	try:
-		if not ours(doctype):
-			return frappe.client.get_count(doctype, filters, debug, cache)
-		rows = frappe.get_list(doctype, filters=get_safe_filters(filters), fields=["count(*) as total"])
-	except (frappe.db.ProgrammingError, frappe.db.DataError, ValueError, TypeError, AttributeError):
-		frappe.throw(_("These filters cannot be read."), frappe.ValidationError)
-	return rows[0].total if rows else 0
-
-
-@frappe.whitelist()
-@checked
-def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = ""):
-	start, limit = min(max(start, 0), 10_000), min(max(limit, 1), 100)
-	hits = frappe.utils.global_search.search(text, start, limit, doctype)
-	names: dict[str, set] = {}
-	for hit in hits:
-		if ours(hit.doctype):
-			names.setdefault(hit.doctype, set()).add(hit.name)
-	readable = {
-		dt: set(frappe.get_list(dt, filters={"name": ["in", list(wanted)]}, pluck="name"))
-		for dt, wanted in names.items()
-	}
-	return [hit for hit in hits if hit.doctype not in readable or hit.name in readable[hit.doctype]]
-
-
-# --------------------------------------------------------------------------- values sent for ITIL records
 SAVE_METHODS = {  # each sends the record as its argument "doc"
 	"/api/method/frappe.client.insert",
 	"/api/method/frappe.client.save",

@@ -12,7 +12,9 @@ A portal customer is a user whose only right on ITIL Incident comes from the rol
 - the internal fields are on permission level 1, which the role does not read, so
   `apply_fieldlevel_read_permissions` strips them from every answer;
 - a `has_permission` hook on File refuses them the private attachments of an incident that they
-  did not upload themselves.
+  did not upload themselves;
+- the desk's form and print endpoints, and the download of others' private files, are closed to them
+  before Frappe answers (itil_crm.frappe_fixes.portal_requests).
 
 Their customers are those of their Contact (the Contact whose user is them, or whose email is
 theirs) through its links (ERPNext Customer, Helpdesk HD Customer). A portal user whose contact
@@ -26,13 +28,9 @@ from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
-from frappe.auth import validate_auth
-from frappe.permissions import get_valid_perms
 
+from itil_crm.frappe_fixes.portal_requests import DOCTYPE, PORTAL_ROLE, restricted
 from itil_crm.service_desk.callers import customers_of
-
-PORTAL_ROLE = "ITIL Customer"
-DOCTYPE = "ITIL Incident"
 
 
 @dataclass
@@ -45,15 +43,6 @@ class Scope:
 		if doc.get("caller") and doc.get("caller") in self.contacts:
 			return True
 		return (doc.get("customer_type"), doc.get("customer")) in self.customers and bool(doc.get("customer"))
-
-
-def restricted(user: str | None = None) -> bool:
-	"""True when the user reads incidents only as a portal customer."""
-	user = user or frappe.session.user
-	if user == "Administrator" or PORTAL_ROLE not in frappe.get_roles(user):
-		return False
-	readers = {p.role for p in get_valid_perms(DOCTYPE, user) if p.read and not p.permlevel}
-	return not (readers - {PORTAL_ROLE})
 
 
 def contacts_of(user: str) -> list[str]:
@@ -131,50 +120,6 @@ def file_permission(doc, ptype=None, user=None, debug=False):
 	if doc.attached_to_doctype != DOCTYPE or not doc.is_private or doc.owner == user or not restricted(user):
 		return None
 	return False
-
-
-# the desk's form endpoints answer with a document's timeline (internal comments, every mail, every
-# attachment) to anyone who reads it; print formats show every field: not for a portal customer
-DESK_ONLY = ("frappe.desk.form.", "frappe.utils.print_format.", "frappe.www.printview.")
-
-
-def guard_request():
-	"""before_request, for portal customers only:
-
-	- they read incidents on the portal and through the document API (/api/resource, frappe.client),
-	  never through the desk's form or print endpoints;
-	- a private file attached to an incident is theirs to download only if they uploaded it (frappe's
-	  download checks the file's own rule, which lets anyone who reads the incident in, not the
-	  permission hooks)."""
-	user = frappe.session.user
-	if user == "Guest" and frappe.get_request_header("Authorization"):
-		# frappe authenticates API keys and tokens after the before_request hooks: do it now (it is
-		# idempotent; frappe does it again and gets the same user)
-		validate_auth()
-		user = frappe.session.user
-	if user in ("Guest", "Administrator"):
-		return
-	path = frappe.request.path
-	if path.startswith("/private/files/"):
-		if restricted(user) and not _may_download(path, user):
-			raise frappe.PermissionError(_("You are not allowed to open this file."))
-		return
-	form = frappe.local.form_dict
-	if not any(
-		isinstance(form.get(key), str) and form.get(key).startswith("ITIL ")
-		for key in ("doctype", "reference_doctype", "dt")
-	):
-		return
-	command = path.removeprefix("/api/method/") if path.startswith("/api/method/") else None
-	if path.rstrip("/") == "/printview":
-		command = "frappe.www.printview."
-	if command and command.startswith(DESK_ONLY) and restricted(user):
-		raise frappe.PermissionError(_("Not available on the customer portal."))
-
-
-def _may_download(path: str, user: str) -> bool:
-	files = frappe.get_all("File", filters={"file_url": path}, fields=["owner", "attached_to_doctype"])
-	return not files or any(f.owner == user or f.attached_to_doctype != DOCTYPE for f in files)
 
 
 # ------------------------------------------------------------------------------ the role

@@ -1,4 +1,4 @@
-// The ITIL incident of a Helpdesk ticket or an ERPNext Issue: raise it, or open it
+// The ITIL incident of a Helpdesk ticket or an ERPNext Issue, in the desk: raise it, or open it
 for (const doctype of ["HD Ticket", "Issue"]) {
 	frappe.ui.form.on(doctype, {
 		refresh(frm) {
@@ -11,12 +11,12 @@ for (const doctype of ["HD Ticket", "Issue"]) {
 			}
 			frm.add_custom_button(__("Raise ITIL Incident"), () =>
 				frappe
-					.call("itil_crm.service_desk.ticket_bridge.raise_incident", {
+					.call("itil_crm.ticket_bridge.intake.raise_from_ticket", {
 						doctype: frm.doctype,
 						name: frm.doc.name,
 					})
-					.then((r) => {
-						frappe.show_alert({ message: __("ITIL Incident {0}", [r.message]), indicator: "green" });
+					.then(({ message }) => {
+						frappe.show_alert({ message: __("ITIL Incident {0}", [message.name]), indicator: "green" });
 						frm.reload_doc();
 					})
 			);

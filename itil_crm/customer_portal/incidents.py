@@ -2,7 +2,7 @@
 does there, report an incident and reply, through whitelisted methods that compute every field
 themselves (only subject, description, service, customer choice and files come from the form).
 
-Who sees what is decided by itil_crm.service_desk.customer_portal; this module never reads an
+Who sees what is decided by itil_crm.customer_portal.access; this module never reads an
 incident the session user could not read through /api/resource.
 """
 
@@ -20,12 +20,12 @@ from frappe.utils import (
 )
 from frappe.utils.html_utils import sanitize_html
 
-from itil_crm.api_guards import checked
+from itil_crm.customer_portal.access import DOCTYPE, PORTAL_ROLE, Scope, scope
 from itil_crm.engines.customer_promises import Promise, distance, promises
+from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 from itil_crm.service_desk.callers import contact_for, email_of
-from itil_crm.service_desk.customer_portal import DOCTYPE, PORTAL_ROLE, Scope, scope
-from itil_crm.service_desk.ticket_bridge import bridged
-from itil_crm.service_level.incident_clock import OPEN_STATUSES
+from itil_crm.ticket_bridge.sync import bridged
 
 MAX_SUBJECT = 140
 MAX_TEXT = 20_000
@@ -326,7 +326,7 @@ def _caller(s: Scope) -> str:
 
 @frappe.whitelist(methods=["POST"])
 @checked
-def raise_incident(subject=None, description=None, service=None, customer=None) -> str:
+def report_incident(subject=None, description=None, service=None, customer=None) -> str:
 	"""Report an incident from the portal; returns its name. Caller, customer, channel, impact,
 	urgency, priority and deadlines are computed, never taken from the form."""
 	_may_use_portal()
@@ -373,7 +373,7 @@ def raise_incident(subject=None, description=None, service=None, customer=None) 
 
 @frappe.whitelist(methods=["POST"])
 @checked
-def reply(incident=None, message=None) -> str:
+def add_reply(incident=None, message=None) -> str:
 	"""A customer's reply from the portal: a received message on the incident (on its ticket when it
 	came from Helpdesk or ERPNext, so the agents there see it; it shows on the incident's timeline
 	either way). A reply to a resolved incident reopens it, as a reply by email does."""

@@ -9,32 +9,16 @@ priority map ITIL -> ticket priority, and (Helpdesk) the agent-app form script w
 import frappe
 
 from itil_crm.integrations.apps import is_installed
-from itil_crm.integrations.ticket_platforms import INCIDENT_TICKET_TYPE, PLATFORMS
+from itil_crm.ticket_bridge.platforms import INCIDENT_TICKET_TYPE, PLATFORMS
 
 FORM_SCRIPT = "ITIL: Raise Incident"
-FORM_SCRIPT_JS = """function setupForm({ doc, call, toast }) {
-	const open = (name) => window.open(`/app/itil-incident/${encodeURIComponent(name)}`, "_blank");
-	if (doc.itil_incident) {
-		return { actions: [{ label: `ITIL Incident ${doc.itil_incident}`, onClick: () => open(doc.itil_incident) }] };
-	}
-	return {
-		actions: [
-			{
-				label: "Raise ITIL Incident",
-				onClick: async () => {
-					const name = await call("itil_crm.service_desk.ticket_bridge.raise_incident", {
-						doctype: "HD Ticket",
-						name: doc.name,
-					});
-					doc.itil_incident = name;
-					(toast.success || toast.create || console.log)(`ITIL Incident ${name}`);
-					open(name);
-				},
-			},
-		],
-	};
-}
-"""
+FORM_SCRIPT_FILE = "ticket_bridge/helpdesk_form_script.js"
+
+
+def form_script_js() -> str:
+	"""The HD Form Script of Helpdesk's agent app, from its file in this folder."""
+	with open(frappe.get_app_path("itil_crm", FORM_SCRIPT_FILE)) as f:
+		return f.read()
 
 
 def seed_ticket_intake(apps=None) -> None:
@@ -99,7 +83,7 @@ def _ensure_form_script() -> None:
 			"dt": "HD Ticket",
 			"apply_to": "Form",
 			"enabled": 1,
-			"script": FORM_SCRIPT_JS,
+			"script": form_script_js(),
 		}
 	).insert(ignore_permissions=True, set_name=FORM_SCRIPT)
 
