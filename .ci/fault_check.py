@@ -37,10 +37,9 @@ CLOCKS = ("Response", "Resolution", "OLA")
 def _sweep(at: str, die: str = "", pause: float = 0) -> None:
 	"""sweep.run at a frozen moment; ``die``: "after-state" exits right after the state is written (before
 	the alerts); ``pause``: waits that long there (a database restart happens meanwhile)."""
-	from itil_crm.service_level import alert_delivery, sweep
-	from itil_crm.service_level import site_time
+	from itil_crm.service_level import site_time, sla_alerts, sweep
 
-	original = alert_delivery.raise_alerts
+	original = sla_alerts.raise_alerts
 
 	def step(*args, **kwargs):
 		print("state-written", flush=True)
@@ -49,16 +48,16 @@ def _sweep(at: str, die: str = "", pause: float = 0) -> None:
 		time.sleep(pause)
 		return original(*args, **kwargs)
 
-	alert_delivery.raise_alerts = step
+	sla_alerts.raise_alerts = step
 	with site_time.frozen(dt.datetime.fromisoformat(at)):
 		sweep.run()
 
 
 def _deliver(die_on: int = 0) -> None:
-	"""alert_delivery.deliver_pending; ``die_on``: exit once that many emails are made (not committed)."""
+	"""sla_alerts.deliver_pending; ``die_on``: exit once that many emails are made (not committed)."""
 	from frappe.email.doctype.notification.notification import Notification
 
-	from itil_crm.service_level import alert_delivery
+	from itil_crm.service_level import sla_alerts
 
 	original, calls = Notification.send, []
 
@@ -70,7 +69,7 @@ def _deliver(die_on: int = 0) -> None:
 		return result
 
 	Notification.send = send
-	alert_delivery.deliver_pending()
+	sla_alerts.deliver_pending()
 
 
 def _deliver_exchange(name: str) -> None:
@@ -87,19 +86,19 @@ def _retry_due() -> None:
 
 
 def _retry_intake(die_for: str = "") -> None:
-	"""ticket_bridge.retry_intake; ``die_for``: exit once that ticket's incident is inserted, before the
-	commit."""
-	from itil_crm.service_desk import ticket_bridge
+	"""ticket_bridge.intake.retry_intake; ``die_for``: exit once that ticket's incident is inserted, before
+	the commit."""
+	from itil_crm.ticket_bridge import intake
 
-	original = ticket_bridge.push_to_ticket
+	original = intake.push_to_tickets
 
-	def push(incident):
+	def push(incident, *args, **kwargs):
 		if die_for and incident.source_name == die_for:
 			os._exit(9)
-		return original(incident)
+		return original(incident, *args, **kwargs)
 
-	ticket_bridge.push_to_ticket = push
-	ticket_bridge.retry_intake()
+	intake.push_to_tickets = push
+	intake.retry_intake()
 
 
 JOBS = {

@@ -33,10 +33,15 @@ RECORDS = {
 	"ITIL Service Agreement": ["agreement_type", "is_default", "enabled", "customer_type", "customer", "service_calendar"],
 }  # fmt: skip
 CHILDREN = {
-	"ITIL SLA Event": ["parent", "idx", "event_type", "at", "value"],
-	"ITIL Incident Leg": ["parent", "idx", "support_group", "service_agreement", "outcome"],
 	"ITIL CI Relationship": ["parent", "idx", "relationship_type", "target_ci"],
 	"ITIL Affected CI": ["parent", "parenttype", "idx", "configuration_item"],
+}
+# an incident's history: child tables of the incident up to 0.3 (parent), its own doctypes since 0.4
+# (incident); the same rows, in the same order, must be found under the same incident
+HISTORY = {
+	"ITIL SLA Event": ["idx", "event_type", "at", "value", "note"],
+	"ITIL Incident Leg": ["idx", "support_group", "service_agreement", "outcome", "assigned_on", "breached"],
+	"ITIL Escalation": ["idx", "escalation_type", "trigger", "from_group", "to_group", "reason"],
 }
 PATCHES = [
 	"itil_crm.patches.v0_2.agreement_scope_without_leaked_customer_group",
@@ -48,6 +53,8 @@ PATCHES = [
 	"itil_crm.patches.v0_2.go_live_warranty_defaults",
 	"itil_crm.patches.v0_3.desk_boards",
 	"itil_crm.patches.v0_3.drop_orphan_board_columns",
+	"itil_crm.patches.v0_4.incident_history_in_own_doctypes",
+	"itil_crm.patches.v0_4.helpdesk_form_script_calls_the_bridge",
 ]
 
 
@@ -59,6 +66,10 @@ def picture() -> dict:
 	for doctype, fields in CHILDREN.items():
 		rows = frappe.get_all(doctype, fields=fields, order_by="parent, idx")
 		out[doctype] = sorted("|".join(str(r.get(f)) for f in fields) for r in rows)
+	for doctype, fields in HISTORY.items():
+		owner = "incident" if frappe.get_meta(doctype).has_field("incident") else "parent"
+		rows = frappe.get_all(doctype, fields=[owner, *fields], order_by=f"{owner}, idx")
+		out[doctype] = sorted("|".join(str(r.get(f)) for f in (owner, *fields)) for r in rows)
 	return out
 
 

@@ -61,8 +61,9 @@ def clean():
 	incidents = list(set(incidents))
 	for chunk in range(0, len(incidents), 500):
 		names = tuple(incidents[chunk : chunk + 500])
-		for table in ("ITIL Incident Leg", "ITIL SLA Event", "ITIL Affected CI", "ITIL Escalation"):
-			frappe.db.sql(f"delete from `tab{table}` where parent in %s", (names,))
+		for history in ("ITIL Incident Leg", "ITIL SLA Event", "ITIL Escalation"):
+			frappe.db.delete(history, {"incident": ["in", names]})
+		frappe.db.sql("delete from `tabITIL Affected CI` where parent in %s", (names,))
 		frappe.db.sql("delete from `tabComment` where reference_name in %s", (names,))
 		frappe.db.sql("delete from `tabVersion` where docname in %s", (names,))
 		frappe.db.sql(

@@ -544,10 +544,8 @@ class ITIL(Target):
 		)
 
 	def child_texts(self, admin: Client, chunk):
-		rows = admin.get_list(
-			"ITIL Escalation", [["parent", "in", chunk]], ["parent", "reason"], self.doctype
-		)
-		return [(r["parent"], r["reason"]) for r in rows]
+		rows = admin.get_list("ITIL Escalation", [["incident", "in", chunk]], ["incident", "reason"])
+		return [(r["incident"], r["reason"]) for r in rows]
 
 
 class Issue(Target):

@@ -328,9 +328,7 @@ def seed(n_open: int, n_closed: int, due_share: float, now: dt.datetime):
 	]  # fmt: skip
 	ev_fields = [
 		"name",
-		"parent",
-		"parenttype",
-		"parentfield",
+		"incident",
 		"idx",
 		"event_type",
 		"at",
@@ -366,8 +364,6 @@ def seed(n_open: int, n_closed: int, due_share: float, now: dt.datetime):
 				(
 					f"{name}-{idx}",
 					name,
-					"ITIL Incident",
-					"sla_events",
 					idx,
 					kind,
 					opened,
@@ -388,15 +384,15 @@ def seed(n_open: int, n_closed: int, due_share: float, now: dt.datetime):
 
 def cleanup():
 	frappe.db.sql("delete from `tabITIL SLA Alert` where incident like 'BENCH-%%'")
-	for child in ("ITIL SLA Event", "ITIL Escalation", "ITIL Incident Leg"):
-		frappe.db.sql(f"delete from `tab{child}` where parent like 'BENCH-%%'")
+	for history in ("ITIL SLA Event", "ITIL Escalation", "ITIL Incident Leg"):
+		frappe.db.delete(history, {"incident": ["like", "BENCH-%"]})
 	frappe.db.sql("delete from `tabITIL Incident` where name like 'BENCH-%%'")
 	frappe.db.commit()
 
 
 def bench_sweep(n_open: int, n_closed: int, due_share: float):
-	from itil_crm.service_level import site_time
 	from itil_crm.engines.lifecycle import OPEN_STATUSES
+	from itil_crm.service_level import site_time
 	from itil_crm.service_level.sweep import run_sweep
 
 	cleanup()

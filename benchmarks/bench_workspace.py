@@ -60,10 +60,10 @@ def main():
 			(2, "and mod(crc32(name), 3) = 0", "if(mod(crc32(name), 2) = 0, 'Resolved', 'Open')"),
 		):
 			frappe.db.sql(
-				f"""insert into `tabITIL Incident Leg` (name, parent, parenttype, parentfield, idx, tier,
-					outcome, assigned_on, creation, modified, owner, modified_by, docstatus)
-				select concat(name, '-L{tier}'), name, 'ITIL Incident', 'legs', {tier}, {tier}, {outcome},
-					opened_on, opened_on, opened_on, 'Administrator', 'Administrator', 0
+				f"""insert into `tabITIL Incident Leg` (name, incident, idx, tier, outcome, assigned_on,
+					creation, modified, owner, modified_by, docstatus)
+				select concat(name, '-L{tier}'), name, {tier}, {tier}, {outcome}, opened_on,
+					opened_on, opened_on, 'Administrator', 'Administrator', 0
 				from `tabITIL Incident` where name like 'BENCH-%%' {where}"""
 			)
 		frappe.db.commit()

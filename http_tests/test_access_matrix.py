@@ -29,6 +29,10 @@ SYSTEM_WRITTEN = {
 	"ITIL Known Error Term",
 	"ITIL Monitoring Alert",
 	"ITIL Supplier Exchange",
+	# an incident's history
+	"ITIL SLA Event",
+	"ITIL Incident Leg",
+	"ITIL Escalation",
 }
 
 

@@ -12,7 +12,7 @@ import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, today
 
 from itil_crm.integrations.apps import is_installed
-from itil_crm.setup import default_data as D
+from itil_crm.setup import default_data
 
 MARKER = "CRM Online"
 DEMO_USERS = [
@@ -163,7 +163,7 @@ def _agreements(customer_type, customer):
 	hours = 3600
 	targets = lambda scale: [  # noqa: E731
 		{"priority": p, "response_time": r * scale, "resolution_time": s * scale}
-		for p, (r, s) in D.DEFAULT_SLA_TARGETS.items()
+		for p, (r, s) in default_data.DEFAULT_SLA_TARGETS.items()
 	]
 	out = []
 	if customer:
@@ -173,7 +173,7 @@ def _agreements(customer_type, customer):
 					"doctype": "ITIL Service Agreement",
 					"agreement_name": "Acme Retail Gold SLA",
 					"agreement_type": "SLA",
-					"service_calendar": D.CALENDAR_24X7,
+					"service_calendar": default_data.CALENDAR_24X7,
 					"customer_type": customer_type,
 					"customer": customer,
 					"selection_order": 1,
@@ -186,7 +186,7 @@ def _agreements(customer_type, customer):
 			"doctype": "ITIL Service Agreement",
 			"agreement_name": "Application Support OLA",
 			"agreement_type": "OLA",
-			"service_calendar": D.CALENDAR_BUSINESS_HOURS,
+			"service_calendar": default_data.CALENDAR_BUSINESS_HOURS,
 			"support_group": "Level 2 - Application Support",
 			"targets": targets(0.5),
 		}
@@ -196,7 +196,7 @@ def _agreements(customer_type, customer):
 			"doctype": "ITIL Service Agreement",
 			"agreement_name": "Acme Hosting UC",
 			"agreement_type": "UC",
-			"service_calendar": D.CALENDAR_24X7,
+			"service_calendar": default_data.CALENDAR_24X7,
 			"support_group": supplier.name,
 			"targets": targets(0.25),
 			"warning_thresholds": "50, 90",
@@ -326,7 +326,7 @@ def _create() -> dict:
 			"warranty_days": 30,
 			"support_group": "Level 2 - Application Support",
 			"project_manager": users[1],
-			"checklist_template": D.GO_LIVE_TEMPLATE,
+			"checklist_template": default_data.GO_LIVE_TEMPLATE,
 			"milestones": [
 				{"milestone": "Acceptance testing signed off", "planned_date": add_days(today(), -12)},
 				{"milestone": "Production cut-over", "planned_date": add_days(today(), -5)},

@@ -10,6 +10,21 @@ app_license = "mit"
 app_icon = "octicon octicon-shield"
 app_color = "#2f6f9f"
 
+# The apps screen (/apps) and where a user lands after login: the ITIL workspace, in the desk of this
+# Frappe (Frappe 15 counts only routes under its "app" prefix as the desk; Frappe 16 moved it to "desk")
+import frappe
+
+_desk = "desk" if int(frappe.__version__.split(".")[0]) >= 16 else "app"
+add_to_apps_screen = [
+	{
+		"name": "itil_crm",
+		"logo": "/assets/itil_crm/images/itil-crm-logo.svg",
+		"title": "ITIL",
+		"route": f"/{_desk}/itil",
+		"has_permission": "itil_crm.desk_access.has_app_permission",
+	}
+]
+
 # ERPNext and Helpdesk are optional integrations, guarded at runtime: never list them here
 # (ERPNext refuses to install on a site whose setup wizard is done). Frappe is always present;
 # its version range is in pyproject.toml ([tool.bench.frappe-dependencies]).
@@ -115,7 +130,7 @@ doc_events = {
 	# the setup wizard or an admin sets the site's time zone: calendars that follow it move with it
 	"System Settings": {"on_update": "itil_crm.service_level.calendars.follow_system_time_zone"},
 	# a mailbox that files its mails as incidents checks off the onboarding's step
-	"Email Account": {"on_update": "itil_crm.service_desk.onboarding.check_off"},
+	"Email Account": {"on_update": "itil_crm.onboarding.check_off"},
 }
 
 # What the SLA sweep announces (itil_crm.service_level.sweep.announce), and who listens

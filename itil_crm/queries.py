@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.desk.reportview import build_match_conditions
 from frappe.query_builder.functions import Count
-from pypika.terms import Criterion
+from pypika.terms import Criterion, Function, LiteralValue
 
 
 class MatchConditions(Criterion):
@@ -44,3 +44,9 @@ def permitted_count(doctype: str, filters=None, user: str | None = None) -> int:
 	read."""
 	query = frappe.qb.get_query(doctype, fields=[Count("*").as_("n")], filters=filters, validate_filters=True)
 	return permitted(query, doctype, user).run()[0][0] or 0
+
+
+def seconds_between(start, end) -> Function:
+	"""``TIMESTAMPDIFF(SECOND, start, end)``: the whole seconds from one datetime term to another (NULL when
+	either is), as the reports' durations are measured."""
+	return Function("TIMESTAMPDIFF", LiteralValue("SECOND"), start, end)

@@ -4,7 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
-import app_checks as C
+import app_checks
 import pytest
 
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS
@@ -31,39 +31,39 @@ REQUIRED_LINKS = {
 
 
 def test_app_doctypes_pass_every_check(ref):
-	assert C.check_doctypes(ref) == []
+	assert app_checks.check_doctypes(ref) == []
 
 
 def test_custom_field_definitions_pass(ref):
-	assert C.check_custom_fields(ref, CUSTOM_FIELDS) == []
+	assert app_checks.check_custom_fields(ref, CUSTOM_FIELDS) == []
 
 
 def test_hooks_resolve_to_functions():
-	assert C.check_hooks() == []
+	assert app_checks.check_hooks() == []
 
 
 def test_dashboards_name_known_doctypes():
-	assert C.check_dashboards() == []
+	assert app_checks.check_dashboards() == []
 
 
 def test_required_doctypes_exist():
-	doctypes = C.load_doctypes()
+	doctypes = app_checks.load_doctypes()
 	assert set(REQUIRED_DOCTYPES) <= set(doctypes)
 	assert doctypes["ITIL Settings"].get("issingle") == 1
 
 
 def test_required_link_fields():
-	doctypes = C.load_doctypes()
+	doctypes = app_checks.load_doctypes()
 	for (dt, fieldname), target in REQUIRED_LINKS.items():
-		field = C._fields(doctypes[dt])[fieldname]
+		field = app_checks._fields(doctypes[dt])[fieldname]
 		assert (field["fieldtype"], field["options"]) == ("Link", target), (dt, fieldname)
-	incident = C._fields(doctypes["ITIL Incident"])
+	incident = app_checks._fields(doctypes["ITIL Incident"])
 	assert incident["customer"]["fieldtype"] == "Dynamic Link"
 	assert incident["customer"]["options"] == "customer_type"
 	assert incident["customer_type"]["options"] == "DocType"
 	for name in ("response_by", "resolution_by", "first_responded_on", "resolved_on", "sla_status"):
 		assert name in incident
-	ci = C._fields(doctypes["ITIL Configuration Item"])
+	ci = app_checks._fields(doctypes["ITIL Configuration Item"])
 	assert ci["environment"]["options"].split("\n") == ["Production", "Test", "Development"]
 	assert "criticality" in ci
 	for dt in ("ITIL Problem", "ITIL Known Error", "ITIL Change", "ITIL Go-Live"):
@@ -73,13 +73,13 @@ def test_required_link_fields():
 			if f["fieldtype"] == "Table" and f["options"] == "ITIL Affected CI"
 		]
 		assert tables, f"{dt} must list its affected CIs"
-	change = C._fields(doctypes["ITIL Change"])
+	change = app_checks._fields(doctypes["ITIL Change"])
 	assert doctypes[change["problems"]["options"]]["fields"][0]["options"] == "ITIL Problem"
 	assert doctypes[change["known_errors"]["options"]]["fields"][0]["options"] == "ITIL Known Error"
 
 
 def test_service_agreement_types():
-	agreement = C._fields(C.load_doctypes()["ITIL Service Agreement"])
+	agreement = app_checks._fields(app_checks.load_doctypes()["ITIL Service Agreement"])
 	assert agreement["agreement_type"]["options"].split("\n") == ["SLA", "OLA", "UC"]
 
 
@@ -89,12 +89,18 @@ def test_service_agreement_types():
 @pytest.fixture
 def broken_app(tmp_path) -> Path:
 	app = tmp_path / "itil_crm"
-	shutil.copytree(C.APP, app, ignore=shutil.ignore_patterns("__pycache__"))
+	shutil.copytree(app_checks.APP, app, ignore=shutil.ignore_patterns("__pycache__"))
 	return app
 
 
 def _edit(app: Path, doctype: str, change):
-	path = app / "incident_management" / "doctype" / C.scrub(doctype) / f"{C.scrub(doctype)}.json"
+	path = (
+		app
+		/ "incident_management"
+		/ "doctype"
+		/ app_checks.scrub(doctype)
+		/ f"{app_checks.scrub(doctype)}.json"
+	)
 	data = json.loads(path.read_text())
 	change(data)
 	path.write_text(json.dumps(data, indent=1))
@@ -138,14 +144,14 @@ def _field(data, fieldname):
 )
 def test_broken_incident_is_caught(ref, broken_app, change, expected):
 	_edit(broken_app, "ITIL Incident", change)
-	problems = C.check_doctypes(ref, broken_app)
+	problems = app_checks.check_doctypes(ref, broken_app)
 	assert any(expected in p for p in problems), problems
 
 
 def test_taken_name_is_caught(ref, broken_app):
 	ref.taken["ITIL Incident"] = "some_app"
 	try:
-		problems = C.check_doctypes(ref, broken_app)
+		problems = app_checks.check_doctypes(ref, broken_app)
 	finally:
 		del ref.taken["ITIL Incident"]
 	assert any("already taken by some_app" in p for p in problems)
@@ -174,7 +180,7 @@ def test_broken_custom_fields_are_caught(ref):
 			"insert_after": "customer",
 		}
 	)
-	problems = C.check_custom_fields(ref, bad)
+	problems = app_checks.check_custom_fields(ref, bad)
 	assert any("'customer_group' takes the global default" in p for p in problems)
 	assert any(
 		"sla_group (erpnext): a Link to 'Customer Group' takes the global default 'customer_group' in the form"
@@ -192,7 +198,7 @@ def test_broken_hook_is_caught(tmp_path, broken_app):
 		hooks.read_text()
 		+ '\nscheduler_events = {"daily": ["itil_crm.setup.install.no_such_job", "itil_crm.nowhere.job"]}\n'
 	)
-	problems = C.check_hooks(hooks, broken_app.parent)
+	problems = app_checks.check_hooks(hooks, broken_app.parent)
 	assert any("defines no function no_such_job" in p for p in problems)
 	assert any("no module itil_crm.nowhere" in p for p in problems)
 

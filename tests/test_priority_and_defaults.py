@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from itil_crm.engines.priority_matrix import MatrixError, lookup, validate_matrix
 from itil_crm.engines.thresholds import ThresholdError, parse_thresholds
-from itil_crm.setup import default_data as D
+from itil_crm.setup import default_data
 
 LEVELS = ["High", "Medium", "Low"]
 
@@ -20,42 +20,48 @@ ISSUE_TABLE = {
 
 def test_default_matrix_equals_the_itil_table():
 	expected = {pair: p for p, pairs in ISSUE_TABLE.items() for pair in pairs}
-	assert D.PRIORITY_MATRIX == expected
-	matrix = validate_matrix(LEVELS, LEVELS, [(i, u, p) for (i, u), p in D.PRIORITY_MATRIX.items()])
+	assert default_data.PRIORITY_MATRIX == expected
+	matrix = validate_matrix(
+		LEVELS, LEVELS, [(i, u, p) for (i, u), p in default_data.PRIORITY_MATRIX.items()]
+	)
 	assert lookup(matrix, "High", "High") == "P1 Critical"
 	assert lookup(matrix, "Low", "Low") == "P5 Planning"
-	assert {p for p, _rank, _color in D.PRIORITIES} == set(ISSUE_TABLE)
+	assert {p for p, _rank, _color in default_data.PRIORITIES} == set(ISSUE_TABLE)
 
 
 def test_default_channels_and_groups():
-	assert [c for c, _u in D.CHANNELS] == [
+	assert [c for c, _u in default_data.CHANNELS] == [
 		"Email", "Phone", "Portal", "Chat", "API", "Monitoring Event", "Helpdesk Ticket", "ERPNext Issue",
 	]  # fmt: skip
-	assert [tier for _n, tier, _d in D.SUPPORT_GROUPS] == [1, 2, 3]
-	assert all(u in LEVELS for _c, u in D.CHANNELS)
+	assert [tier for _n, tier, _d in default_data.SUPPORT_GROUPS] == [1, 2, 3]
+	assert all(u in LEVELS for _c, u in default_data.CHANNELS)
 
 
 def test_go_live_checklist_covers_r7_to_r11_in_both_languages():
-	reqs = {req.split()[0] for req, _en, _fr, _exit in D.GO_LIVE_CHECKLIST}
+	reqs = {req.split()[0] for req, _en, _fr, _exit in default_data.GO_LIVE_CHECKLIST}
 	assert reqs == {"R7", "R8", "R9", "R10", "R11"}
-	for _req, en, fr, _exit in D.GO_LIVE_CHECKLIST:
+	for _req, en, fr, _exit in default_data.GO_LIVE_CHECKLIST:
 		assert en and fr and en != fr
 
 
 def test_matrix_with_a_hole_is_rejected_with_the_hole_named():
-	entries = [(i, u, p) for (i, u), p in D.PRIORITY_MATRIX.items() if (i, u) != ("Low", "Medium")]
+	entries = [(i, u, p) for (i, u), p in default_data.PRIORITY_MATRIX.items() if (i, u) != ("Low", "Medium")]
 	with pytest.raises(MatrixError, match="missing a priority for: Low x Medium"):
 		validate_matrix(LEVELS, LEVELS, entries)
 
 
 def test_matrix_with_conflicting_duplicate_is_rejected():
-	entries = [(i, u, p) for (i, u), p in D.PRIORITY_MATRIX.items()] + [("High", "High", "P5 Planning")]
+	entries = [(i, u, p) for (i, u), p in default_data.PRIORITY_MATRIX.items()] + [
+		("High", "High", "P5 Planning")
+	]
 	with pytest.raises(MatrixError, match="more than one priority for: High x High"):
 		validate_matrix(LEVELS, LEVELS, entries)
 
 
 def test_matrix_with_unknown_level_is_rejected():
-	entries = [(i, u, p) for (i, u), p in D.PRIORITY_MATRIX.items()] + [("Huge", "High", "P1 Critical")]
+	entries = [(i, u, p) for (i, u), p in default_data.PRIORITY_MATRIX.items()] + [
+		("Huge", "High", "P1 Critical")
+	]
 	with pytest.raises(MatrixError, match="unknown impact or urgency in: Huge x High"):
 		validate_matrix(LEVELS, LEVELS, entries)
 

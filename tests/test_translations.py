@@ -114,13 +114,13 @@ def test_the_seeded_records_are_translated():
 	urgencies, channels, CI types and relationship types) read in French in the desk."""
 	from user_strings import french, load_doctype_names_translated
 
-	from itil_crm.setup import default_data as D
+	from itil_crm.setup import default_data
 
 	names = (
-		[p[0] for p in D.PRIORITIES]
-		+ [i[0] for i in D.IMPACTS + D.URGENCIES + D.CHANNELS]
-		+ D.CI_TYPES
-		+ [name for r in D.CI_RELATIONSHIP_TYPES for name in r[:2]]
+		[p[0] for p in default_data.PRIORITIES]
+		+ [i[0] for i in default_data.IMPACTS + default_data.URGENCIES + default_data.CHANNELS]
+		+ default_data.CI_TYPES
+		+ [name for r in default_data.CI_RELATIONSHIP_TYPES for name in r[:2]]
 	)
 	assert not set(names) - set(french()), set(names) - set(french())
 	assert load_doctype_names_translated() >= {

@@ -13,7 +13,7 @@ import secrets
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, get_datetime, get_url, now_datetime
+from frappe.utils import add_days, get_datetime, get_url, get_url_to_form, now_datetime
 
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
 from itil_crm.service_level import site_time
@@ -107,7 +107,7 @@ def calendar(user: str) -> bytes:
 				_(c.change_type or ""), _(c.risk or "-"), _(c.status)
 			),
 		)
-		event.add("url", get_url(f"/app/itil-change/{c.name}"))
+		event.add("url", get_url_to_form("ITIL Change", c.name))
 		cal.add_component(event)
 	return cal.to_ical()
 

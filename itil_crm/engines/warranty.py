@@ -14,6 +14,51 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+# The go-live checklist's vocabulary, one source for the Select fields of the checklist template's items,
+# the go-live's checklist items and stakeholders (a pure test checks that their options are these).
+REQUIREMENTS = (
+	"R7 Processes & Stakeholders",
+	"R8 Buy-in & Communication",
+	"R9 Training",
+	"R10 Documentation & CMDB",
+	"R11 Warranty & Final Review",
+)
+CATEGORIES = (
+	"Process",
+	"Stakeholders",
+	"Communication",
+	"Training",
+	"Documentation",
+	"Environments",
+	"Support",
+	"Review",
+)
+STAKEHOLDER_ROLES = (
+	"User",
+	"Supervisor",
+	"Key User",
+	"Level 1 Support",
+	"Third-Party Maintenance",
+	"Security Officer",
+	"External Party",
+)
+OWNER_ROLES = ("Project Manager", "Support Group", "Change Manager", *STAKEHOLDER_ROLES)
+DUE_FROM = ("", "Go-Live", "Warranty End")
+# (doctype, field) -> the vocabulary its options are
+OPTION_LISTS = {
+	**{
+		(doctype, field): words
+		for doctype in ("ITIL Go-Live Checklist Template Item", "ITIL Go-Live Checklist Item")
+		for field, words in (
+			("requirement", REQUIREMENTS),
+			("category", CATEGORIES),
+			("owner_role", OWNER_ROLES),
+			("due_from", DUE_FROM),
+		)
+	},
+	("ITIL Go-Live Stakeholder", "stakeholder_role"): STAKEHOLDER_ROLES,
+}
+
 IN_WARRANTY = ("In Warranty", "Extended")
 BREACHED = frozenset({"Breached", "Missed"})
 KEPT = frozenset({"On Track", "Warning", "Paused", "Met"})

@@ -2,17 +2,20 @@
 Sources): incidents opened and resolved per day, SLA compliance per week, the open backlog by age,
 the resolution rate of each support tier against its target.
 
-Each reads through ``frappe.get_list`` (the user's permissions apply) with grouped, indexed counts, so
-the cost is a handful of queries whatever the number of incidents.
+Each counts with frappe.qb among the incidents the user may read (itil_crm.queries.permitted: the same
+permissions as the desk's lists), with grouped, indexed counts, so the cost is a handful of queries
+whatever the number of incidents.
 """
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count, Max, Sum
-from frappe.utils import add_days, formatdate, getdate, now_datetime, nowdate
+from frappe.query_builder.functions import Count, Date, Function, Max, Sum
+from frappe.utils import add_days, formatdate, get_datetime, getdate, now_datetime, nowdate
 from frappe.utils.dashboard import cache_source
+from pypika.terms import Case
 
 from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.queries import permitted
 
 SOURCES = "itil_crm.service_desk.dashboard_chart_source"
 FLOW_DAYS = 30
@@ -32,26 +35,32 @@ def incident_flow() -> dict:
 
 
 def _per_day(field: str, first) -> dict:
-	rows = frappe.get_list(
-		"ITIL Incident",
-		fields=[f"date({field}) as day", "count(*) as n"],
-		filters=[[field, ">=", first]],
-		group_by=f"date({field})",
-		order_by="day asc",
+	incident = frappe.qb.DocType("ITIL Incident")
+	day = Date(incident[field])
+	query = (
+		frappe.qb.from_(incident)
+		.select(day.as_("day"), Count("*").as_("n"))
+		.where(incident[field] >= get_datetime(first))
+		.groupby(day)
+		.orderby(day)
 	)
-	return {getdate(r.day): r.n for r in rows}
+	return {getdate(r.day): r.n for r in permitted(query, "ITIL Incident").run(as_dict=True)}
 
 
 def sla_compliance() -> dict:
 	"""Per ISO week of resolution (the last 12), the share of resolved incidents whose SLA was met."""
 	first = add_days(getdate(nowdate()), -7 * COMPLIANCE_WEEKS)
-	rows = frappe.get_list(
-		"ITIL Incident",
-		fields=["yearweek(resolved_on, 3) as week", "sla_status", "count(*) as n"],
-		filters=[["resolved_on", ">=", first], ["sla_status", "in", ["Met", "Missed"]]],
-		group_by="yearweek(resolved_on, 3), sla_status",
-		order_by="week asc",
+	incident = frappe.qb.DocType("ITIL Incident")
+	week = Function("YEARWEEK", incident.resolved_on, 3)  # ISO weeks: Monday first, week 1 has a Thursday
+	query = (
+		frappe.qb.from_(incident)
+		.select(week.as_("week"), incident.sla_status, Count("*").as_("n"))
+		.where(incident.resolved_on >= get_datetime(first))
+		.where(incident.sla_status.isin(["Met", "Missed"]))
+		.groupby(week, incident.sla_status)
+		.orderby(week)
 	)
+	rows = permitted(query, "ITIL Incident").run(as_dict=True)
 	weeks: dict[int, dict[str, int]] = {}
 	for r in rows:
 		weeks.setdefault(int(r.week), {})[r.sla_status] = r.n
@@ -69,17 +78,22 @@ def band_label(low: int, high: int | None) -> str:
 
 
 def backlog_by_age() -> dict:
-	"""Open incidents by how long ago they were opened."""
+	"""Open incidents by how long ago they were opened (one count per age band, in one query)."""
 	now = now_datetime()
-	labels, values = [], []
-	for low, high in AGES:
-		conditions = [["status", "in", OPEN_STATUSES], ["opened_on", "<=", add_days(now, -low)]]
+	incident = frappe.qb.DocType("ITIL Incident")
+	query = frappe.qb.from_(incident).where(incident.status.isin(OPEN_STATUSES))
+	for n, (low, high) in enumerate(AGES):
+		in_band = incident.opened_on <= add_days(now, -low)
 		if high is not None:
-			conditions.append(["opened_on", ">", add_days(now, -high)])
-		found = frappe.get_list("ITIL Incident", filters=conditions, fields=["count(*) as n"])
-		labels.append(band_label(low, high))
-		values.append(found[0].n if found else 0)
-	return {"labels": labels, "datasets": [{"name": _("Open incidents"), "values": values}]}
+			in_band &= incident.opened_on > add_days(now, -high)
+		query = query.select(Count(Case().when(in_band, 1)).as_(f"band_{n}"))
+	(found,) = permitted(query, "ITIL Incident").run(as_dict=True)
+	return {
+		"labels": [band_label(low, high) for low, high in AGES],
+		"datasets": [
+			{"name": _("Open incidents"), "values": [found[f"band_{n}"] or 0 for n in range(len(AGES))]}
+		],
+	}
 
 
 def tier_totals(since):

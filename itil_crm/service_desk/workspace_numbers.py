@@ -1,7 +1,7 @@
 """The numbers of the ITIL workspace that a filter alone cannot say (Number Cards of type Custom).
 
-Each answers through ``frappe.get_list`` (the user's permissions apply, as for the other cards) with one
-indexed count, and tells the card where a click leads: the incident list, filtered the same way.
+Each answers with one indexed count among the incidents the user may read (itil_crm.queries, as for the
+other cards), and tells the card where a click leads: the incident list, filtered the same way.
 """
 
 import frappe
@@ -9,6 +9,7 @@ from frappe.utils import add_to_date, now_datetime
 
 from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.queries import permitted_count
 
 RUNNING = [status for status in OPEN_STATUSES if status != "On Hold"]  # On Hold: the clock is paused
 
@@ -27,9 +28,8 @@ def at_risk(filters=None) -> dict:
 
 
 def _count(conditions: list) -> dict:
-	found = frappe.get_list("ITIL Incident", filters=conditions, fields=["count(*) as n"])
 	return {
-		"value": found[0].n if found else 0,
+		"value": permitted_count("ITIL Incident", conditions),
 		"fieldtype": "Int",
 		"route": ["List", "ITIL Incident"],
 		"route_options": {field: [op, value] for field, op, value in conditions},

@@ -4,13 +4,13 @@ import frappe
 
 from itil_crm.incident_management import duplicates
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field_names
+from itil_crm.onboarding import step_names
 from itil_crm.service_desk import assignment, boards
-from itil_crm.service_desk.onboarding import step_names
 from itil_crm.service_level.calendars import follow_system_time_zone
 from itil_crm.service_level.selection import forget_candidates
-from itil_crm.setup import default_data as D
+from itil_crm.setup import default_data
 from itil_crm.setup.seed import seed_defaults
-from itil_crm.ticket_bridge.setup import FORM_SCRIPT, remove_ticket_intake, seed_ticket_intake
+from itil_crm.ticket_bridge.intake_defaults import FORM_SCRIPT, remove_ticket_intake, seed_ticket_intake
 
 APP = "itil_crm"
 
@@ -68,7 +68,7 @@ def before_uninstall():
 	for step in step_names():
 		if frappe.db.exists("Onboarding Step", step):
 			frappe.delete_doc("Onboarding Step", step, ignore_permissions=True, force=True)
-	for role in D.ROLES + D.PORTAL_ROLES:
+	for role in default_data.ROLES + default_data.PORTAL_ROLES:
 		if frappe.db.exists("Role", role):
 			frappe.db.delete("Has Role", {"role": role})
 			frappe.db.delete("Custom DocPerm", {"role": role})
@@ -100,14 +100,14 @@ def ensure_indexes():
 
 
 def ensure_roles():
-	for role in D.ROLES + D.PORTAL_ROLES:
+	for role in default_data.ROLES + default_data.PORTAL_ROLES:
 		if not frappe.db.exists("Role", role):
 			frappe.get_doc(
-				{"doctype": "Role", "role_name": role, "desk_access": int(role in D.ROLES)}
+				{"doctype": "Role", "role_name": role, "desk_access": int(role in default_data.ROLES)}
 			).insert(ignore_permissions=True)
 	# the doctype sync creates a role named in a permission rule before we do, with desk access: a
 	# portal customer must stay a Website User
-	for role in D.PORTAL_ROLES:
+	for role in default_data.PORTAL_ROLES:
 		if frappe.db.get_value("Role", role, "desk_access"):
 			doc = frappe.get_doc("Role", role)
 			doc.desk_access = 0
@@ -175,7 +175,7 @@ def footprint() -> dict:
 	)
 	rows["Role"] = frappe.get_all(
 		"Role",
-		filters={"name": ["in", D.ROLES + D.PORTAL_ROLES]},
+		filters={"name": ["in", default_data.ROLES + default_data.PORTAL_ROLES]},
 		fields=["name", "modified"],
 		order_by="name",
 	)
@@ -204,7 +204,9 @@ def leftovers() -> dict:
 			or_filters={"doc_type": ["like", "ITIL %"], "field_name": ["like", "itil\\_%"]},
 			pluck="name",
 		),
-		"Role": frappe.get_all("Role", filters={"name": ["in", D.ROLES + D.PORTAL_ROLES]}, pluck="name"),
+		"Role": frappe.get_all(
+			"Role", filters={"name": ["in", default_data.ROLES + default_data.PORTAL_ROLES]}, pluck="name"
+		),
 		"Workspace": frappe.get_all("Workspace", filters={"name": "ITIL"}, pluck="name"),
 		"Kanban Board": frappe.get_all(
 			"Kanban Board", filters={"reference_doctype": ["like", "ITIL %"]}, pluck="name"

@@ -12,7 +12,8 @@ from frappe.desk.query_report import run
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, random_string
 
-from itil_crm.service_desk import boards, onboarding, queues
+from itil_crm import onboarding
+from itil_crm.service_desk import boards, queues
 from itil_crm.tests.utils import make_incident, make_known_error, make_problem, move, user_with_roles
 
 
@@ -49,6 +50,21 @@ def assets_served():
 		frappe.local.conf.host_name = host_name
 		server.shutdown()
 		server.server_close()
+
+
+def restricted_to(support_group: str) -> str:
+	"""A service desk agent who may read only the incidents of ``support_group`` (and those of no group)."""
+	agent = user_with_roles("ITIL Service Desk Agent")
+	frappe.get_doc(
+		{
+			"doctype": "User Permission",
+			"user": agent,
+			"allow": "ITIL Support Group",
+			"for_value": support_group,
+			"apply_to_all_doctypes": 1,
+		}
+	).insert(ignore_permissions=True)
+	return agent
 
 
 def resolve(incident):
@@ -106,6 +122,31 @@ class TestReports(FrappeTestCase):
 		_c, by_tier, _chart = report("ITIL Backlog Ageing", group_by="Tier", support_group=desk.name)
 		self.assertEqual([(r["grp"], r["total"]) for r in by_tier], [(2, 2)])
 		self.assertTrue(new.name)
+
+	def test_the_reports_count_only_what_the_user_may_read(self):
+		"""An agent restricted to one support group (a User Permission) reads only its incidents in the
+		grouped reports, as in the incident list (grouped by priority: the desk itself drops only the rows
+		whose link column the user may not read)."""
+		mine, other = group(), group()
+		for desk in (mine, other):
+			make_incident(support_group=desk.name)
+		agent = restricted_to(mine.name)
+
+		def counted(name: str, desk: str, count: str) -> list:
+			_c, rows, _chart = report(name, group_by="Priority", support_group=desk)
+			return [r[count] for r in rows]
+
+		frappe.set_user(agent)
+		try:
+			for name, count in (
+				("ITIL Backlog Ageing", "total"),
+				("ITIL MTTR and First Response", "incidents"),
+			):
+				self.assertEqual(counted(name, mine.name, count), [1], name)
+				self.assertEqual(counted(name, other.name, count), [], name)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(counted("ITIL Backlog Ageing", other.name, "total"), [1])
 
 	def test_the_reports_answer_in_french(self):
 		frappe.local.lang = "fr"

@@ -91,7 +91,9 @@ class TestIncidentHistory(ServiceLevelCase):
 		updates = [q for q in seen if q.startswith("update `tabitil incident leg`")]
 		self.assertTrue(updates)
 		self.assertTrue(all("`name`=" in q.replace(" ", "") for q in updates), updates)
-		self.assertEqual((legs_of(incident.name)[0].name, legs_of(incident.name)[0].elapsed_seconds), (leg, 3600))
+		self.assertEqual(
+			(legs_of(incident.name)[0].name, legs_of(incident.name)[0].elapsed_seconds), (leg, 3600)
+		)
 
 	def test_a_caller_cannot_seed_or_rewrite_the_history(self):
 		forged = {"event_type": "responded", "at": "2026-01-01 09:00:00", "note": "forged"}

@@ -4,7 +4,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS
-from itil_crm.setup import default_data as D
+from itil_crm.setup import default_data
 from itil_crm.setup.install import (
 	after_app_install,
 	after_migrate,
@@ -25,7 +25,7 @@ def _expected_fields():
 
 class TestInstall(FrappeTestCase):
 	def test_roles_exist(self):
-		for role in D.ROLES:
+		for role in default_data.ROLES:
 			self.assertTrue(frappe.db.exists("Role", role), role)
 
 	def test_custom_fields_only_for_installed_apps(self):
@@ -43,10 +43,10 @@ class TestInstall(FrappeTestCase):
 			frappe.get_all("ITIL Impact", pluck="name", order_by="rank"), ["High", "Medium", "Low"]
 		)
 		self.assertLessEqual(
-			{p for p, _r, _c in D.PRIORITIES}, set(frappe.get_all("ITIL Priority", pluck="name"))
+			{p for p, _r, _c in default_data.PRIORITIES}, set(frappe.get_all("ITIL Priority", pluck="name"))
 		)
 		self.assertEqual(
-			set(frappe.get_all("ITIL Channel", pluck="name")) >= {c for c, _ in D.CHANNELS}, True
+			set(frappe.get_all("ITIL Channel", pluck="name")) >= {c for c, _ in default_data.CHANNELS}, True
 		)
 		self.assertEqual(
 			frappe.get_all(
@@ -61,8 +61,8 @@ class TestInstall(FrappeTestCase):
 			frappe.db.get_value("ITIL Support Group", "Level 1 - Service Desk", "escalation_group"),
 			"Level 2 - Application Support",
 		)
-		template = frappe.get_doc("ITIL Go-Live Checklist Template", D.GO_LIVE_TEMPLATE)
-		self.assertEqual(len(template.items), len(D.GO_LIVE_CHECKLIST))
+		template = frappe.get_doc("ITIL Go-Live Checklist Template", default_data.GO_LIVE_TEMPLATE)
+		self.assertEqual(len(template.items), len(default_data.GO_LIVE_CHECKLIST))
 
 	def test_seeding_again_keeps_site_edits(self):
 		frappe.db.set_value("ITIL Channel", "Phone", "default_urgency", "Low")

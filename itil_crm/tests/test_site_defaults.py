@@ -7,7 +7,7 @@ from frappe.utils import add_days, get_datetime
 
 from itil_crm.patches.v0_2 import seeded_calendars_follow_system_time_zone as calendar_patch
 from itil_crm.service_level.calendars import system_timezone
-from itil_crm.setup import default_data as D
+from itil_crm.setup import default_data
 from itil_crm.tests.utils import first_selection_order, make_incident
 
 HOUR = 3600
@@ -110,16 +110,16 @@ class TestNoDefaultLeaks(FrappeTestCase):
 		self.assertIn("no incident will get it", str(frappe.message_log))
 
 	def test_the_seeded_standard_sla_applies_to_incidents_without_a_customer(self):
-		if not frappe.db.exists("ITIL Service Agreement", D.DEFAULT_SLA):
+		if not frappe.db.exists("ITIL Service Agreement", default_data.DEFAULT_SLA):
 			self.skipTest("the site removed the seeded Standard SLA")
-		standard = frappe.get_doc("ITIL Service Agreement", D.DEFAULT_SLA)
+		standard = frappe.get_doc("ITIL Service Agreement", default_data.DEFAULT_SLA)
 		self.assertFalse(standard.get("sla_customer_group"))
 		self.assertFalse(standard.customer)
 		if not (standard.enabled and standard.is_default):
 			self.skipTest("the site disabled the seeded Standard SLA or made it non-default")
 		# it wins once it is the first default SLA by selection order
 		standard.db_set("selection_order", first_selection_order(), update_modified=False)
-		self.assertEqual(make_incident().service_agreement, D.DEFAULT_SLA)
+		self.assertEqual(make_incident().service_agreement, default_data.DEFAULT_SLA)
 
 	def test_a_customer_group_agreement_covers_the_customers_of_that_group(self):
 		if not self.group:
@@ -194,26 +194,28 @@ class TestCalendarsFollowTheSiteTimeZone(FrappeTestCase):
 		self.assertEqual(load_calendar(follower.name).timezone, other)
 
 	def test_the_patch_makes_untouched_seeded_calendars_follow_and_leaves_chosen_zones(self):
-		if not frappe.db.exists("ITIL Service Calendar", D.CALENDAR_BUSINESS_HOURS) or not frappe.db.exists(
-			"ITIL Service Calendar", D.CALENDAR_24X7
-		):
+		if not frappe.db.exists(
+			"ITIL Service Calendar", default_data.CALENDAR_BUSINESS_HOURS
+		) or not frappe.db.exists("ITIL Service Calendar", default_data.CALENDAR_24X7):
 			self.skipTest("the site removed a seeded calendar")
 		zone = system_timezone()
 		chosen = "Pacific/Auckland" if zone != "Pacific/Auckland" else "Europe/Paris"
 		# as 0.1 left them: Business Hours never edited, in UTC; 24x7 edited by an admin to another zone
 		created = get_datetime(
-			frappe.db.get_value("ITIL Service Calendar", D.CALENDAR_BUSINESS_HOURS, "creation")
+			frappe.db.get_value("ITIL Service Calendar", default_data.CALENDAR_BUSINESS_HOURS, "creation")
 		)
 		frappe.db.set_value(
 			"ITIL Service Calendar",
-			D.CALENDAR_BUSINESS_HOURS,
+			default_data.CALENDAR_BUSINESS_HOURS,
 			{"follow_system_time_zone": 0, "timezone": "UTC", "modified": created},
 			update_modified=False,
 		)
-		created = get_datetime(frappe.db.get_value("ITIL Service Calendar", D.CALENDAR_24X7, "creation"))
+		created = get_datetime(
+			frappe.db.get_value("ITIL Service Calendar", default_data.CALENDAR_24X7, "creation")
+		)
 		frappe.db.set_value(
 			"ITIL Service Calendar",
-			D.CALENDAR_24X7,
+			default_data.CALENDAR_24X7,
 			{"follow_system_time_zone": 0, "timezone": chosen, "modified": add_days(created, 1)},
 			update_modified=False,
 		)
@@ -221,9 +223,9 @@ class TestCalendarsFollowTheSiteTimeZone(FrappeTestCase):
 		state = lambda name: frappe.db.get_value(  # noqa: E731
 			"ITIL Service Calendar", name, ["follow_system_time_zone", "timezone", "modified"]
 		)
-		business, around = state(D.CALENDAR_BUSINESS_HOURS), state(D.CALENDAR_24X7)
+		business, around = state(default_data.CALENDAR_BUSINESS_HOURS), state(default_data.CALENDAR_24X7)
 		self.assertEqual(business[:2], (1, zone))
 		self.assertEqual(around[:2], (0, chosen))
 		calendar_patch.execute()  # idempotent
-		self.assertEqual(state(D.CALENDAR_BUSINESS_HOURS), business)
-		self.assertEqual(state(D.CALENDAR_24X7), around)
+		self.assertEqual(state(default_data.CALENDAR_BUSINESS_HOURS), business)
+		self.assertEqual(state(default_data.CALENDAR_24X7), around)

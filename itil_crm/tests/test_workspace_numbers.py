@@ -120,6 +120,33 @@ class TestWorkspaceCharts(FrappeTestCase):
 		self.assertTrue(compliance)
 		self.assertTrue(all(0 <= share <= 100 for share in compliance.values()), compliance)
 
+	def test_the_charts_and_cards_count_only_what_the_user_may_read(self):
+		"""An agent restricted to one support group (a User Permission) sees in the charts and the custom card
+		the incidents of that group only, as in the incident list."""
+		from itil_crm.tests.test_desk import group, restricted_to
+
+		mine, other = group(), group()
+		agent = restricted_to(mine.name)
+
+		def seen() -> tuple:
+			frappe.set_user(agent)
+			try:
+				opened = next(iter(chart_values("ITIL Incident Flow").values()))
+				return (
+					points("ITIL Backlog By Age")["0-1 days"],
+					sum(opened.values()),
+					value("ITIL SLA At Risk"),
+				)
+			finally:
+				frappe.set_user("Administrator")
+
+		before = seen()
+		due = {"sla_status": "On Track", "resolution_by": add_to_date(now_datetime(), minutes=30)}
+		make_incident(support_group=other.name).db_set(due)
+		self.assertEqual(seen(), before)
+		make_incident(support_group=mine.name).db_set(due)
+		self.assertEqual(seen(), tuple(n + 1 for n in before))
+
 	def test_the_tier_chart_shows_each_tier_beside_its_target(self):
 		from itil_crm.tests.test_desk import group
 

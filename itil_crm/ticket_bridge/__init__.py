@@ -7,7 +7,7 @@ Everything the bridge does is in this folder:
 - ``sync.py``: incident -> tickets (priority, clock, resolution reply; the sweep's SLA status) and
   tickets -> incident (a customer's reply reopens, a close is noted, the agent's reply is the first
   response, replies show on the incident's timeline);
-- ``setup.py``: the intake defaults of ITIL Settings and Helpdesk's form script, at install and when a
+- ``intake_defaults.py``: the intake defaults of ITIL Settings and Helpdesk's form script, at install and when a
   ticketing app arrives or leaves;
 - ``ticket_form.js``: the desk form's action on HD Ticket and Issue; ``helpdesk_form_script.js``: the
   action in Helpdesk's agent app.

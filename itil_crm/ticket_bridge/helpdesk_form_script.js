@@ -1,5 +1,5 @@
 // Helpdesk's agent app (/helpdesk): the ticket's "Raise ITIL Incident" action, or its incident.
-// Installed by itil_crm as the HD Form Script "ITIL: Raise Incident" (ticket_bridge/setup.py).
+// Installed by itil_crm as the HD Form Script "ITIL: Raise Incident" (ticket_bridge/intake_defaults.py).
 function setupForm({ doc, call, toast }) {
 	// the incident of this ticket (raised now, or the one it has) and the address of its form in the desk
 	const raise = () =>

@@ -16,7 +16,7 @@ from itil_crm.engines import ticket_bridge as rules
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
 from itil_crm.integrations.apps import is_installed
 from itil_crm.service_desk.callers import email_of
-from itil_crm.ticket_bridge.platforms import PLATFORMS, Platform
+from itil_crm.ticket_bridge.platforms import PLATFORMS, Platform, platform_of
 from itil_crm.ticket_bridge.sync import bridged, platform_for, push_to_tickets, syncing
 
 RETRY_BATCH = 200

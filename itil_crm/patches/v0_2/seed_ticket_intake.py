@@ -3,7 +3,7 @@ priority map, the Helpdesk form script) for the ticketing apps they have. Seeded
 finds every row and changes nothing."""
 
 from itil_crm.setup.install import ensure_indexes
-from itil_crm.ticket_bridge.setup import seed_ticket_intake
+from itil_crm.ticket_bridge.intake_defaults import seed_ticket_intake
 
 
 def execute():

@@ -17,12 +17,12 @@ they have the zone.
 import frappe
 
 from itil_crm.service_level.calendars import follow_system_time_zone, system_timezone
-from itil_crm.setup import default_data as D
+from itil_crm.setup import default_data
 
 
 def execute():
 	zone = system_timezone()
-	for name in (D.CALENDAR_24X7, D.CALENDAR_BUSINESS_HOURS):
+	for name in (default_data.CALENDAR_24X7, default_data.CALENDAR_BUSINESS_HOURS):
 		row = frappe.db.get_value(
 			"ITIL Service Calendar",
 			name,

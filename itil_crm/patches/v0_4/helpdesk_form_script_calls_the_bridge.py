@@ -4,7 +4,7 @@ gets the one of this version (itil_crm/ticket_bridge/helpdesk_form_script.js). I
 
 import frappe
 
-from itil_crm.ticket_bridge.setup import FORM_SCRIPT, form_script_js
+from itil_crm.ticket_bridge.intake_defaults import FORM_SCRIPT, form_script_js
 
 OLD_METHOD = "itil_crm.service_desk.ticket_bridge.raise_incident"
 

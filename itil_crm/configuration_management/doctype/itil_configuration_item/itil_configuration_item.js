@@ -48,7 +48,7 @@ const itil_crm_impact = {
 				.map(
 					(r) => `<li data-ci="${frappe.utils.escape_html(r.ci)}">
 						<span class="text-muted small">${__(r.relationship)}</span>
-						<a href="/app/itil-configuration-item/${encodeURIComponent(r.ci)}">${frappe.utils.escape_html(r.ci_name || r.ci)}</a>
+						<a href="${frappe.utils.get_form_link("ITIL Configuration Item", r.ci)}">${frappe.utils.escape_html(r.ci_name || r.ci)}</a>
 						<span class="text-muted small">${__(r.ci_type || "")} · ${__(r.environment || "")}${r.lifecycle_status === "Retired" ? " · " + __("Retired") : ""}</span>
 						${r.is_business_service ? `<span class="indicator-pill blue">${__("Business Service")}</span>` : ""}
 						<ul>${branch(r.ci)}</ul>
@@ -65,7 +65,7 @@ const itil_crm_impact = {
 				rows.length
 					? `<h6>${__(doctype)} (${rows.length})</h6><ul>${rows
 							.map(
-								(r) => `<li><a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(r.name)}">${frappe.utils.escape_html(r.name)}</a>
+								(r) => `<li><a href="${frappe.utils.get_form_link(doctype, r.name)}">${frappe.utils.escape_html(r.name)}</a>
 								${frappe.utils.escape_html(r.title || "")} <span class="text-muted small">${__(r.status)} · ${frappe.utils.escape_html(r.ci)}</span></li>`
 							)
 							.join("")}</ul>`

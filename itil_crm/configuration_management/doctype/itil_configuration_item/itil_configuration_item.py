@@ -4,8 +4,8 @@
 import frappe
 from frappe import _
 
+from itil_crm import onboarding
 from itil_crm.frappe_fixes.json_text import SanitizedDocument
-from itil_crm.service_desk import onboarding
 
 
 class ITILConfigurationItem(SanitizedDocument):

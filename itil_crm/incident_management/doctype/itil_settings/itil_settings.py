@@ -5,10 +5,10 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime
 
+from itil_crm import onboarding
 from itil_crm.engines.priority_matrix import MatrixError, validate_matrix
 from itil_crm.engines.thresholds import ThresholdError, parse_thresholds
 from itil_crm.frappe_fixes.json_text import SanitizedDocument
-from itil_crm.service_desk import onboarding
 
 
 class ITILSettings(SanitizedDocument):

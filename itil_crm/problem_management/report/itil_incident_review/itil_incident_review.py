@@ -1,41 +1,55 @@
 """Incident review: incidents grouped by problem and known error, with counts, time to resolve and how
-many a workaround resolved (one query)."""
+many a workaround resolved (one query, built with frappe.qb)."""
 
 import frappe
 from frappe import _
+from frappe.query_builder import Order
+from frappe.query_builder.functions import Avg, Count, IfNull, Sum
 from frappe.utils import add_months, add_to_date, getdate, today
+from pypika.terms import Case
 
-QUERY = """
-select i.problem, p.title as problem_title, i.known_error, k.title as known_error_title,
-	count(*) as incidents,
-	sum(i.status in ('Resolved', 'Closed')) as resolved,
-	sum(i.resolution_code = 'Workaround Applied') as by_workaround,
-	sum(i.status in ('New', 'Assigned', 'In Progress', 'On Hold')) as still_open,
-	avg(case when i.resolved_on is not null
-		then timestampdiff(second, i.opened_on, i.resolved_on) end) / 3600 as hours_to_resolve
-from `tabITIL Incident` i
-left join `tabITIL Problem` p on p.name = i.problem
-left join `tabITIL Known Error` k on k.name = i.known_error
-where (ifnull(i.problem, '') != '' or ifnull(i.known_error, '') != '')
-	and i.opened_on >= %(from_date)s and i.opened_on < %(to_date)s
-	{extra}
-group by i.problem, p.title, i.known_error, k.title
-order by incidents desc, i.problem, i.known_error
-"""
+from itil_crm.engines.lifecycle import OPEN_STATUSES, RESOLVED_STATUSES
+from itil_crm.queries import seconds_between
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	params = {
-		"from_date": getdate(filters.get("from_date") or add_months(today(), -3)),
-		"to_date": add_to_date(getdate(filters.get("to_date") or today()), days=1),
-	}
-	extra = []
+	incident = frappe.qb.DocType("ITIL Incident")
+	problem = frappe.qb.DocType("ITIL Problem")
+	known_error = frappe.qb.DocType("ITIL Known Error")
+	incidents = Count("*").as_("incidents")
+	to_resolve = Case().when(
+		incident.resolved_on.isnotnull(), seconds_between(incident.opened_on, incident.resolved_on)
+	)
+	query = (
+		frappe.qb.from_(incident)
+		.left_join(problem)
+		.on(problem.name == incident.problem)
+		.left_join(known_error)
+		.on(known_error.name == incident.known_error)
+		.select(
+			incident.problem,
+			problem.title.as_("problem_title"),
+			incident.known_error,
+			known_error.title.as_("known_error_title"),
+			incidents,
+			Sum(incident.status.isin(RESOLVED_STATUSES)).as_("resolved"),
+			Sum(incident.resolution_code == "Workaround Applied").as_("by_workaround"),
+			Sum(incident.status.isin(OPEN_STATUSES)).as_("still_open"),
+			(Avg(to_resolve) / 3600).as_("hours_to_resolve"),
+		)
+		.where((IfNull(incident.problem, "") != "") | (IfNull(incident.known_error, "") != ""))
+		.where(incident.opened_on >= getdate(filters.get("from_date") or add_months(today(), -3)))
+		.where(incident.opened_on < add_to_date(getdate(filters.get("to_date") or today()), days=1))
+		.groupby(incident.problem, problem.title, incident.known_error, known_error.title)
+		.orderby(incidents, order=Order.desc)
+		.orderby(incident.problem)
+		.orderby(incident.known_error)
+	)
 	for field in ("problem", "known_error"):
 		if filters.get(field):
-			extra.append(f"and i.{field} = %({field})s")
-			params[field] = filters.get(field)
-	data = frappe.db.sql(QUERY.format(extra=" ".join(extra)), params, as_dict=True)
+			query = query.where(incident[field] == filters.get(field))
+	data = query.run(as_dict=True)
 	for row in data:
 		row.workaround_rate = round(100 * row.by_workaround / row.incidents, 1) if row.incidents else 0
 		row.hours_to_resolve = round(row.hours_to_resolve, 1) if row.hours_to_resolve is not None else None

@@ -4,42 +4,40 @@ user's permissions."""
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count, Min
 from frappe.utils import add_days, now_datetime
+from pypika.terms import Case, Criterion
 
 from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.queries import permitted
 from itil_crm.service_desk.report.grouping import chosen, group_column
 from itil_crm.service_desk.workspace_charts import AGES, band_label
 
 GROUPINGS = {"Priority": "priority", "Support Group": "support_group", "Tier": "tier", "Status": "status"}
 
 
-def _at(moment) -> str:
-	"""A datetime as an SQL literal (no fraction: Frappe reads a dot in a field as table.column)."""
-	return frappe.db.escape(moment.strftime("%Y-%m-%d %H:%M:%S"))
-
-
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	group_by = chosen(filters, GROUPINGS)
-	key = GROUPINGS[group_by]
+	incident = frappe.qb.DocType("ITIL Incident")
+	key = incident[GROUPINGS[group_by]]
 	now = now_datetime().replace(microsecond=0)
-	bands = []
+	query = (
+		frappe.qb.from_(incident)
+		.select(key.as_("grp"), Count("*").as_("total"), Min(incident.opened_on).as_("oldest"))
+		.where(incident.status.isin(OPEN_STATUSES))
+		.groupby(key)
+		.orderby(key)
+	)
 	for n, (low, high) in enumerate(AGES):
-		conditions = [f"opened_on <= {_at(add_days(now, -low))}"] if low else []
+		conditions = [incident.opened_on <= add_days(now, -low)] if low else []
 		if high is not None:
-			conditions.append(f"opened_on > {_at(add_days(now, -high))}")
-		bands.append(f"sum({' and '.join(conditions)}) as band_{n}")
-	conditions = [["status", "in", OPEN_STATUSES]]
+			conditions.append(incident.opened_on > add_days(now, -high))
+		query = query.select(Count(Case().when(Criterion.all(conditions), 1)).as_(f"band_{n}"))
 	for field in ("priority", "support_group"):
 		if filters.get(field):
-			conditions.append([field, "=", filters.get(field)])
-	rows = frappe.get_list(
-		"ITIL Incident",
-		filters=conditions,
-		fields=[f"{key} as grp", "count(*) as total", "min(opened_on) as oldest", *bands],
-		group_by=key,
-		order_by=f"{key} asc",
-	)
+			query = query.where(incident[field] == filters.get(field))
+	rows = permitted(query, "ITIL Incident").run(as_dict=True)
 	data = []
 	for r in rows:
 		row = {"grp": r.grp if r.grp not in (None, "") else _("(none)"), "total": r.total}

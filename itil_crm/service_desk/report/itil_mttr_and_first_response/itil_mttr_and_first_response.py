@@ -4,15 +4,18 @@ agreements met. One grouped query through the user's permissions."""
 
 import frappe
 from frappe import _
-from frappe.utils import add_months, add_to_date, flt, getdate, today
+from frappe.query_builder.functions import Avg, Count, Extract
+from frappe.utils import add_months, add_to_date, flt, get_datetime, getdate, today
+from pypika.terms import Case
 
+from itil_crm.queries import permitted, seconds_between
 from itil_crm.service_desk.report.grouping import chosen, group_column
 
 # grouping -> the columns grouped on (a month is its year and its month of opening)
 GROUPINGS = {
-	"Priority": ["priority"],
-	"Support Group": ["support_group"],
-	"Month": ["year(opened_on)", "month(opened_on)"],
+	"Priority": lambda incident: [incident.priority],
+	"Support Group": lambda incident: [incident.support_group],
+	"Month": lambda incident: [Extract("year", incident.opened_on), Extract("month", incident.opened_on)],
 }
 HOUR = 3600.0
 
@@ -20,35 +23,37 @@ HOUR = 3600.0
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	group_by = chosen(filters, GROUPINGS)
-	keys = GROUPINGS[group_by]
 	from_date = getdate(filters.get("from_date") or add_months(today(), -3))
 	to_date = getdate(filters.get("to_date") or today())
 	if from_date > to_date:
 		frappe.throw(_("From Date must be before To Date."))
-	conditions = [["opened_on", ">=", from_date], ["opened_on", "<", add_to_date(to_date, days=1)]]
-	conditions.append(["status", "!=", "Cancelled"])
+	incident = frappe.qb.DocType("ITIL Incident")
+	keys = GROUPINGS[group_by](incident)
+	resolved, responded = incident.resolved_on.isnotnull(), incident.first_responded_on.isnotnull()
+	query = (
+		frappe.qb.from_(incident)
+		.select(
+			*(key.as_(f"grp_{n}") for n, key in enumerate(keys)),
+			Count("*").as_("incidents"),
+			Count(incident.resolved_on).as_("resolved"),
+			Avg(seconds_between(incident.opened_on, incident.resolved_on)).as_("resolve_seconds"),
+			Avg(Case().when(resolved, incident.resolution_elapsed)).as_("resolve_service"),
+			Count(incident.first_responded_on).as_("responded"),
+			Avg(seconds_between(incident.opened_on, incident.first_responded_on)).as_("response_seconds"),
+			Avg(Case().when(responded, incident.response_elapsed)).as_("response_service"),
+			Count(Case().when(incident.sla_status == "Met", 1)).as_("met"),
+			Count(Case().when(incident.sla_status.isin(["Met", "Missed"]), 1)).as_("measured"),
+		)
+		.where(incident.opened_on >= get_datetime(from_date))
+		.where(incident.opened_on < get_datetime(add_to_date(to_date, days=1)))
+		.where(incident.status != "Cancelled")
+		.groupby(*keys)
+		.orderby(*keys)
+	)
 	for field in ("priority", "support_group", "customer"):
 		if filters.get(field):
-			conditions.append([field, "=", filters.get(field)])
-	rows = frappe.get_list(
-		"ITIL Incident",
-		filters=conditions,
-		fields=[
-			*(f"{key} as grp_{n}" for n, key in enumerate(keys)),
-			"count(*) as incidents",
-			"sum(resolved_on is not null) as resolved",
-			"avg(timestampdiff(second, opened_on, resolved_on)) as resolve_seconds",
-			"avg(case when resolved_on is not null then resolution_elapsed end) as resolve_service",
-			"sum(first_responded_on is not null) as responded",
-			"avg(timestampdiff(second, opened_on, first_responded_on)) as response_seconds",
-			"avg(case when first_responded_on is not null then response_elapsed end) as response_service",
-			"sum(sla_status = 'Met') as met",
-			"sum(sla_status in ('Met', 'Missed')) as measured",
-		],
-		group_by=", ".join(keys),
-		order_by=", ".join(f"{key} asc" for key in keys),
-	)
-	data = [_row(r, group_by) for r in rows]
+			query = query.where(incident[field] == filters.get(field))
+	data = [_row(r, group_by) for r in permitted(query, "ITIL Incident").run(as_dict=True)]
 	return _columns(group_by), data, None, _chart(data)
 
 

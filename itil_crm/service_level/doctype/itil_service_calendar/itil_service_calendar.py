@@ -5,10 +5,10 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from itil_crm import onboarding
 from itil_crm.engines.service_calendar import CalendarError, check_timezone, validate_intervals
 from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
-from itil_crm.service_desk import onboarding
 from itil_crm.service_level.calendars import system_timezone
 
 

@@ -7,13 +7,22 @@ or already Breached; a leg counts once it is closed or breached.
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count, Function, Sum
+from frappe.utils import add_days, getdate
+from pypika.terms import ValueWrapper
 
+# grouping -> the key of its rows, of the incidents' rows and of the legs' rows (None: no such rows)
 GROUPINGS = {
-	"Priority": ("inc.priority", "inc.priority"),
-	"Support Group": ("inc.support_group", "leg.support_group"),
-	"Supplier": (None, "leg.support_group"),
-	"Month": ("left(inc.opened_on, 7)", "left(inc.opened_on, 7)"),
+	"Priority": (lambda inc: inc.priority, lambda inc, leg: inc.priority),
+	"Support Group": (lambda inc: inc.support_group, lambda inc, leg: leg.support_group),
+	"Supplier": (None, lambda inc, leg: leg.support_group),
+	"Month": (lambda inc: _month(inc), lambda inc, leg: _month(inc)),
 }
+
+
+def _month(inc):
+	"""The month an incident was opened, as YYYY-MM (the same expression where it is selected and grouped)."""
+	return Function("LEFT", inc.opened_on, 7)
 
 
 def execute(filters=None):
@@ -34,50 +43,55 @@ def execute(filters=None):
 	return columns(grouping), rows, None, chart(rows)
 
 
-def _conditions(filters) -> tuple[str, dict]:
-	sql, params = "", {}
+def _within_dates(query, inc, filters):
+	"""``query`` restricted to the incidents opened between the filters' dates (both included)."""
 	if filters.get("from_date"):
-		sql += " and inc.opened_on >= %(from_date)s"
-		params["from_date"] = filters.from_date
+		query = query.where(inc.opened_on >= filters.from_date)
 	if filters.get("to_date"):
-		sql += " and inc.opened_on < date_add(%(to_date)s, interval 1 day)"
-		params["to_date"] = filters.to_date
-	return sql, params
+		query = query.where(inc.opened_on < add_days(getdate(filters.to_date), 1))
+	return query
 
 
-def sla_rows(key: str, filters) -> list[dict]:
-	cond, params = _conditions(filters)
-	return frappe.db.sql(
-		f"""select {key} as `key`, 'SLA' as agreement_type,
-			count(*) as measured,
-			sum(inc.sla_status = 'Met') as met,
-			sum(inc.sla_status in ('Missed', 'Breached')) as missed
-		from `tabITIL Incident` inc
-		where inc.sla_status in ('Met', 'Missed', 'Breached') {cond}
-		group by {key}""",
-		params,
-		as_dict=True,
+def sla_rows(key, filters) -> list[dict]:
+	inc = frappe.qb.DocType("ITIL Incident")
+	grouped = key(inc)
+	query = (
+		frappe.qb.from_(inc)
+		.select(
+			grouped.as_("key"),
+			ValueWrapper("SLA").as_("agreement_type"),
+			Count("*").as_("measured"),
+			Sum(inc.sla_status == "Met").as_("met"),
+			Sum(inc.sla_status.isin(["Missed", "Breached"])).as_("missed"),
+		)
+		.where(inc.sla_status.isin(["Met", "Missed", "Breached"]))
+		.groupby(grouped)
 	)
+	return _within_dates(query, inc, filters).run(as_dict=True)
 
 
-def leg_rows(key: str, kind: str, filters, external_only=False) -> list[dict]:
-	cond, params = _conditions(filters)
-	params["kind"] = kind
+def leg_rows(key, kind: str, filters, external_only=False) -> list[dict]:
+	inc = frappe.qb.DocType("ITIL Incident")
+	leg = frappe.qb.DocType("ITIL Incident Leg")
+	grouped = key(inc, leg)
+	query = (
+		frappe.qb.from_(leg)
+		.join(inc)
+		.on(inc.name == leg.incident)
+		.select(
+			grouped.as_("key"),
+			ValueWrapper(kind).as_("agreement_type"),
+			Count("*").as_("measured"),
+			Sum(leg.breached == 0).as_("met"),
+			Sum(leg.breached == 1).as_("missed"),
+		)
+		.where(leg.agreement_type == kind)
+		.where((leg.outcome != "Open") | (leg.breached == 1))
+		.groupby(grouped)
+	)
 	if external_only:
-		cond += " and leg.is_external = 1"
-	return frappe.db.sql(
-		f"""select {key} as `key`, %(kind)s as agreement_type,
-			count(*) as measured,
-			sum(leg.breached = 0) as met,
-			sum(leg.breached = 1) as missed
-		from `tabITIL Incident Leg` leg
-		join `tabITIL Incident` inc on inc.name = leg.incident
-		where leg.agreement_type = %(kind)s
-			and (leg.outcome != 'Open' or leg.breached = 1) {cond}
-		group by {key}""",
-		params,
-		as_dict=True,
-	)
+		query = query.where(leg.is_external == 1)
+	return _within_dates(query, inc, filters).run(as_dict=True)
 
 
 def columns(grouping: str) -> list[dict]:

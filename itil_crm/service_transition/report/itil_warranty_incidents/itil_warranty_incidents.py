@@ -1,36 +1,49 @@
 """Warranty incidents: for each go-live, its warranty incidents by priority (open, breached, SLA
-compliance), most urgent first, with a chart of open and resolved incidents by priority (one query)."""
+compliance), most urgent first, with a chart of open and resolved incidents by priority (one query, built
+with frappe.qb)."""
 
 import frappe
 from frappe import _
+from frappe.query_builder import Order
+from frappe.query_builder.functions import Count, Sum
 
+from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.engines.warranty import BREACHED, KEPT
-
-QUERY = """
-select gl.name as go_live, gl.title, gl.status as go_live_status, i.priority, p.rank,
-	count(*) as incidents,
-	sum(i.status in ('New', 'Assigned', 'In Progress', 'On Hold')) as still_open,
-	sum(i.sla_status in %(breached)s) as breached,
-	sum(i.sla_status in %(kept)s) as kept
-from `tabITIL Incident` i
-join `tabITIL Go-Live` gl on gl.name = i.warranty_go_live
-left join `tabITIL Priority` p on p.name = i.priority
-where i.status != 'Cancelled' {extra}
-group by gl.name, gl.title, gl.status, i.priority, p.rank
-order by gl.name desc, p.rank is null, p.rank
-"""
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	params = {"breached": tuple(BREACHED), "kept": tuple(KEPT)}
-	extra = ""
+	incident = frappe.qb.DocType("ITIL Incident")
+	go_live = frappe.qb.DocType("ITIL Go-Live")
+	priority = frappe.qb.DocType("ITIL Priority")
+	query = (
+		frappe.qb.from_(incident)
+		.join(go_live)
+		.on(go_live.name == incident.warranty_go_live)
+		.left_join(priority)
+		.on(priority.name == incident.priority)
+		.select(
+			go_live.name.as_("go_live"),
+			go_live.title,
+			go_live.status.as_("go_live_status"),
+			incident.priority,
+			priority.rank,
+			Count("*").as_("incidents"),
+			Sum(incident.status.isin(OPEN_STATUSES)).as_("still_open"),
+			Sum(incident.sla_status.isin(sorted(BREACHED))).as_("breached"),
+			Sum(incident.sla_status.isin(sorted(KEPT))).as_("kept"),
+		)
+		.where(incident.status != "Cancelled")
+		.groupby(go_live.name, go_live.title, go_live.status, incident.priority, priority.rank)
+		.orderby(go_live.name, order=Order.desc)
+		.orderby(priority.rank.isnull())
+		.orderby(priority.rank)
+	)
 	if filters.get("go_live"):
-		extra = "and gl.name = %(go_live)s"
-		params["go_live"] = filters.go_live
+		query = query.where(go_live.name == filters.go_live)
 	elif not filters.get("include_closed"):
-		extra = "and gl.status != 'Closed'"
-	data = frappe.db.sql(QUERY.format(extra=extra), params, as_dict=True)
+		query = query.where(go_live.status != "Closed")
+	data = query.run(as_dict=True)
 	for row in data:
 		under_agreement = (row.kept or 0) + (row.breached or 0)
 		row.sla_compliance = round(100 * row.kept / under_agreement, 1) if under_agreement else None
