@@ -115,13 +115,13 @@ class ITILIncident(SanitizedDocument):
 
 	def before_validate(self):
 		super().before_validate()  # text sanitized even when it parses as JSON (frappe_fixes.json_text)
-		self.save_state = SaveState(now=site_time.now(), first_response=self.pending_first_response())
+		self.save_state = None
 		self.fill_defaults()
 		if self.is_new():  # a mail, a ticket or an API call may give the caller's email alone
-			self.save_state.timeline += callers.identify(self)
+			self.current_save().timeline += callers.identify(self)
 
 	def validate(self):
-		state = self.save_state
+		state = self.current_save()
 		self.check_opened_on(state.now)
 		state.previous_status = enforce(self, INCIDENT)  # the lifecycle allows the move asked for
 		validate_customer(self)
@@ -139,7 +139,7 @@ class ITILIncident(SanitizedDocument):
 	def on_update(self):
 		"""After the incident's row is written (insert or save): its history, its timeline, its tickets,
 		suppliers and monitoring alerts, and the OLA / UC breaches this save recorded."""
-		state = self.save_state
+		state = self.current_save()
 		if state.log is None:  # saved with ignore_validate: nothing was recomputed, nothing to write
 			return
 		state.log.write(self.name)
@@ -170,7 +170,7 @@ class ITILIncident(SanitizedDocument):
 			settings = frappe.get_cached_doc("ITIL Settings")
 			self.impact = self.impact or settings.default_impact
 			self.urgency = self.urgency or settings.default_urgency
-		self.opened_on = self.opened_on or site_time.naive(self.save_state.now)
+		self.opened_on = self.opened_on or site_time.naive(self.current_save().now)
 
 	def set_tier(self):
 		"""The group's tier, from the cached group (a fetch_from would query the group on every save)."""
@@ -206,13 +206,20 @@ class ITILIncident(SanitizedDocument):
 	def track_resolution(self, previous: str | None):
 		if self.status in ("Resolved", "Closed") and not self.resolution_code:
 			frappe.throw(_("Set a resolution code before resolving the incident."), frappe.ValidationError)
-		now = site_time.naive(self.save_state.now)
+		now = site_time.naive(self.current_save().now)
 		if self.status == "Resolved" and previous != "Resolved":
 			self.resolved_on = now
 		elif self.status not in ("Resolved", "Closed"):
 			self.resolved_on = None  # reopened
 		if self.status == "Closed" and previous != "Closed":
 			self.closed_on = now
+
+	def current_save(self) -> SaveState:
+		"""What this save carries from step to step (begun by before_validate, or by validate when a caller
+		runs it alone)."""
+		if getattr(self, "save_state", None) is None:
+			self.save_state = SaveState(now=site_time.now(), first_response=self.pending_first_response())
+		return self.save_state
 
 	def record_first_response(self, at, via: str | None = None):
 		"""A first reply to the caller made outside the form (a mail sent on the incident or its ticket):
