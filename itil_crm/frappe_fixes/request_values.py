@@ -31,6 +31,13 @@ STRING_TYPES = {
 	"Phone",
 	"Password",
 	"Long Text",
+	"Read Only",
+	"Color",
+	"Icon",
+	"Barcode",
+	"Signature",
+	"Attach",
+	"Attach Image",
 	*TEXT_TYPES,
 }
 DATE_TYPES = {"Date": "getdate", "Datetime": "get_datetime", "Time": "get_time"}

@@ -130,10 +130,11 @@ class TestRequestValues(FrappeTestCase):
 			{"subject": "x", "tier": "two"},
 		):
 			self.assertRaises(frappe.ValidationError, request_values.check_values, "ITIL Incident", values)
+		for values in ({"priority_name": "x", "color": {}}, {"priority_name": "x", "rank": {"a": 1}}):
+			self.assertRaises(frappe.ValidationError, request_values.check_values, "ITIL Priority", values)
 		request_values.check_values("ITIL Incident", {"subject": "fine", "tier": 2})
 
 
-@frappe.whitelist()
 @checked
 def _needs_a_name(name: str) -> str:
 	return name

@@ -16,22 +16,6 @@ from itil_crm.service_level import site_time
 from itil_crm.service_level.agreements import load_agreement
 
 DOCTYPE = "ITIL Incident Leg"
-FIELDS = (
-	"support_group",
-	"tier",
-	"is_external",
-	"service_agreement",
-	"agreement_type",
-	"assigned_on",
-	"released_on",
-	"outcome",
-	"target_seconds",
-	"elapsed_seconds",
-	"due_by",
-	"breached",
-	"caused_sla_breach",
-	"supplier_reference",
-)
 # what a save may change on a stored leg
 MOVING = (
 	"released_on",
@@ -41,6 +25,16 @@ MOVING = (
 	"due_by",
 	"breached",
 	"caused_sla_breach",
+)
+FIELDS = (
+	"support_group",
+	"tier",
+	"is_external",
+	"service_agreement",
+	"agreement_type",
+	"assigned_on",
+	"supplier_reference",
+	*MOVING,
 )
 
 

@@ -148,6 +148,38 @@ class TestReports(FrappeTestCase):
 			frappe.set_user("Administrator")
 		self.assertEqual(counted("ITIL Backlog Ageing", other.name, "total"), [1])
 
+	def test_the_problem_warranty_and_sla_reports_count_only_what_the_user_may_read(self):
+		"""The same agent, restricted to one support group, in the reports that join incidents to problems,
+		go-lives and agreements: only the incidents of their group count."""
+		from itil_crm.tests.test_warranty import make_go_live
+		from itil_crm.tests.utils import make_ci
+
+		mine, other = group(), group()
+		problem = make_problem()
+		go_live = make_go_live(make_ci().name)
+		for desk in (mine, other):
+			incident = make_incident(support_group=desk.name, problem=problem.name)
+			incident.db_set({"warranty_go_live": go_live.name, "sla_status": "Met"}, update_modified=False)
+		agent = restricted_to(mine.name)
+
+		def counts() -> tuple:
+			_c, review, _chart = report("ITIL Incident Review", problem=problem.name)
+			_c, warranty, _chart = report("ITIL Warranty Incidents", go_live=go_live.name)
+			_c, sla, _chart = report("ITIL SLA Compliance", group_by="Support Group", agreement_type="SLA")
+			ours = {mine.name, other.name}
+			return (
+				sum(r["incidents"] for r in review),
+				sum(r["incidents"] for r in warranty),
+				sorted((r["key"], r["measured"]) for r in sla if r["key"] in ours),
+			)
+
+		self.assertEqual(counts(), (2, 2, sorted([(mine.name, 1), (other.name, 1)])))
+		frappe.set_user(agent)
+		try:
+			self.assertEqual(counts(), (1, 1, [(mine.name, 1)]))
+		finally:
+			frappe.set_user("Administrator")
+
 	def test_the_reports_answer_in_french(self):
 		frappe.local.lang = "fr"
 		try:

@@ -3,6 +3,7 @@
 
 import frappe
 from frappe import _
+from frappe.utils import cint
 
 from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.incident_management.priority import clear_rank_cache
@@ -23,7 +24,8 @@ class ITILImpact(SanitizedDocument):
 	# end: auto-generated types
 
 	def validate(self):
-		if (self.rank or 0) < 1:
+		self.rank = cint(self.rank)  # sent as text through the API, it is still a whole number
+		if self.rank < 1:
 			frappe.throw(_("Rank must be 1 or more (1 is the highest)."), frappe.ValidationError)
 
 	def on_update(self):

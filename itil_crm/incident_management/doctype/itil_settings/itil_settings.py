@@ -3,7 +3,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime
+from frappe.utils import flt, get_datetime
 
 from itil_crm import onboarding
 from itil_crm.engines.priority_matrix import MatrixError, validate_matrix
@@ -119,7 +119,8 @@ class ITILSettings(SanitizedDocument):
 					),
 					frappe.ValidationError,
 				)
-		if not 0 < (self.tier_resolution_target or 0) <= 100:
+		self.tier_resolution_target = flt(self.tier_resolution_target)
+		if not 0 < self.tier_resolution_target <= 100:
 			frappe.throw(
 				_("The tier resolution target is a percentage above 0 and at most 100."),
 				frappe.ValidationError,

@@ -9,7 +9,7 @@ from frappe.utils import add_months, add_to_date, getdate, today
 from pypika.terms import Case
 
 from itil_crm.engines.lifecycle import OPEN_STATUSES, RESOLVED_STATUSES
-from itil_crm.queries import seconds_between
+from itil_crm.queries import permitted, seconds_between
 
 
 def execute(filters=None):
@@ -49,7 +49,7 @@ def execute(filters=None):
 	for field in ("problem", "known_error"):
 		if filters.get(field):
 			query = query.where(incident[field] == filters.get(field))
-	data = query.run(as_dict=True)
+	data = permitted(query, "ITIL Incident").run(as_dict=True)  # the incidents the user may read
 	for row in data:
 		row.workaround_rate = round(100 * row.by_workaround / row.incidents, 1) if row.incidents else 0
 		row.hours_to_resolve = round(row.hours_to_resolve, 1) if row.hours_to_resolve is not None else None

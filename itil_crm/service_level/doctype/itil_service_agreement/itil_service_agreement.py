@@ -3,7 +3,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import getdate
+from frappe.utils import flt, getdate
 
 from itil_crm import onboarding
 from itil_crm.engines.thresholds import ThresholdError, parse_thresholds
@@ -123,7 +123,9 @@ class ITILServiceAgreement(SanitizedDocument):
 					frappe.ValidationError,
 				)
 			seen.add(row.priority)
-			if (row.response_time or 0) <= 0 or (row.resolution_time or 0) <= 0:
+			# durations sent as text through the API are still numbers
+			row.response_time, row.resolution_time = flt(row.response_time), flt(row.resolution_time)
+			if row.response_time <= 0 or row.resolution_time <= 0:
 				frappe.throw(
 					_("Row {0}: response and resolution times must be positive.").format(row.idx),
 					frappe.ValidationError,

@@ -11,6 +11,8 @@ from frappe.query_builder.functions import Count, Function, Sum
 from frappe.utils import add_days, getdate
 from pypika.terms import ValueWrapper
 
+from itil_crm.queries import permitted
+
 # grouping -> the key of its rows, of the incidents' rows and of the legs' rows (None: no such rows)
 GROUPINGS = {
 	"Priority": (lambda inc: inc.priority, lambda inc, leg: inc.priority),
@@ -67,7 +69,7 @@ def sla_rows(key, filters) -> list[dict]:
 		.where(inc.sla_status.isin(["Met", "Missed", "Breached"]))
 		.groupby(grouped)
 	)
-	return _within_dates(query, inc, filters).run(as_dict=True)
+	return permitted(_within_dates(query, inc, filters), "ITIL Incident").run(as_dict=True)
 
 
 def leg_rows(key, kind: str, filters, external_only=False) -> list[dict]:
@@ -91,7 +93,7 @@ def leg_rows(key, kind: str, filters, external_only=False) -> list[dict]:
 	)
 	if external_only:
 		query = query.where(leg.is_external == 1)
-	return _within_dates(query, inc, filters).run(as_dict=True)
+	return permitted(_within_dates(query, inc, filters), "ITIL Incident").run(as_dict=True)
 
 
 def columns(grouping: str) -> list[dict]:

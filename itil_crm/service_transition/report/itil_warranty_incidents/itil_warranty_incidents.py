@@ -9,6 +9,7 @@ from frappe.query_builder.functions import Count, Sum
 
 from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.engines.warranty import BREACHED, KEPT
+from itil_crm.queries import permitted
 
 
 def execute(filters=None):
@@ -43,7 +44,7 @@ def execute(filters=None):
 		query = query.where(go_live.name == filters.go_live)
 	elif not filters.get("include_closed"):
 		query = query.where(go_live.status != "Closed")
-	data = query.run(as_dict=True)
+	data = permitted(query, "ITIL Incident").run(as_dict=True)  # the incidents the user may read
 	for row in data:
 		under_agreement = (row.kept or 0) + (row.breached or 0)
 		row.sla_compliance = round(100 * row.kept / under_agreement, 1) if under_agreement else None
