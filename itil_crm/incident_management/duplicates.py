@@ -11,6 +11,7 @@ master's is untouched), moves its tickets to the master, and tells its caller.
 
 import frappe
 from frappe import _
+from frappe.query_builder import Order
 from frappe.utils import add_to_date, cint
 
 from itil_crm.engines.duplicates import Candidate, MergeError, check_merge, ranked, words
@@ -29,45 +30,44 @@ def ensure_index():
 
 
 def candidates(doc) -> list[Candidate]:
+	"""The open incidents of the same caller or customer within the window (the most recent of each), and
+	those of the same CI within its shorter window: indexed queries, bounded whatever the table's size."""
 	settings = frappe.get_cached_doc("ITIL Settings")
-	opened = doc.opened_on
-	found: dict[str, Candidate] = {}
+	incident = frappe.qb.DocType("ITIL Incident")
+	open_others = (
+		frappe.qb.from_(incident)
+		.select(
+			incident.name,
+			incident.subject,
+			incident.caller,
+			incident.customer_type,
+			incident.customer,
+			incident.configuration_item,
+		)
+		.where(incident.status.isin(OPEN_STATUSES) & (incident.name != doc.name))
+	)
+	since = add_to_date(doc.opened_on, hours=-cint(settings.duplicate_window_hours or 72))
 	who = []
 	if doc.caller:
-		who.append("caller = %(caller)s")
+		who.append(incident.caller == doc.caller)
 	if doc.customer:
-		who.append("(customer_type = %(customer_type)s and customer = %(customer)s)")
-	params = {
-		"name": doc.name,
-		"open": OPEN_STATUSES,
-		"caller": doc.caller,
-		"customer_type": doc.customer_type,
-		"customer": doc.customer,
-		"since": add_to_date(opened, hours=-cint(settings.duplicate_window_hours or 72)),
-		"ci": doc.configuration_item,
-		"ci_since": add_to_date(opened, minutes=-cint(settings.duplicate_ci_window_minutes or 60)),
-	}
-	for condition in who if words(doc.subject) else []:
-		for r in frappe.db.sql(
-			f"""select name, subject, caller, customer_type, customer, configuration_item
-			from `tabITIL Incident`
-			where {condition} and opened_on >= %(since)s and status in %(open)s and name != %(name)s
-			order by opened_on desc
-			limit {WINDOW_ROWS}""",
-			params,
-			as_dict=True,
-		):
-			found[r.name] = _candidate(doc, r)
+		who.append((incident.customer_type == doc.customer_type) & (incident.customer == doc.customer))
+	queries = [
+		open_others.where(same & (incident.opened_on >= since))
+		.orderby(incident.opened_on, order=Order.desc)
+		.limit(WINDOW_ROWS)
+		for same in (who if words(doc.subject) else [])
+	]
 	if doc.configuration_item:
-		for r in frappe.db.sql(
-			f"""select name, subject, caller, customer_type, customer, configuration_item
-			from `tabITIL Incident`
-			where configuration_item = %(ci)s and opened_on >= %(ci_since)s
-				and status in %(open)s and name != %(name)s
-			limit {LIMIT}""",
-			params,
-			as_dict=True,
-		):
+		ci_since = add_to_date(doc.opened_on, minutes=-cint(settings.duplicate_ci_window_minutes or 60))
+		queries.append(
+			open_others.where(
+				(incident.configuration_item == doc.configuration_item) & (incident.opened_on >= ci_since)
+			).limit(LIMIT)
+		)
+	found: dict[str, Candidate] = {}
+	for query in queries:
+		for r in query.run(as_dict=True):
 			found[r.name] = _candidate(doc, r)
 	return list(found.values())
 
