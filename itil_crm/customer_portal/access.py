@@ -88,10 +88,10 @@ def condition(s: Scope, table: str = "`tabITIL Incident`") -> str:
 
 
 def no_rows(user: str | None = None, doctype: str | None = None) -> str:
-	"""The incident's child tables (affected CIs, OLA / UC legs, escalations, clock events) are all
-	internal. frappe lists a child table for anyone who reads its parent doctype
-	(`/api/resource/ITIL SLA Event?parent=ITIL Incident`), across every parent: a portal customer
-	gets none of their rows."""
+	"""The incident's child table (its affected CIs) is internal. frappe lists a child table for anyone who
+	reads its parent doctype (`/api/resource/ITIL Affected CI?parent=ITIL Incident`), across every parent:
+	a portal customer gets none of its rows. (The incident's history, its legs, escalations and clock
+	events, are doctypes of their own that the portal role may not read at all.)"""
 	return "1=0" if restricted(user or frappe.session.user) else ""
 
 
