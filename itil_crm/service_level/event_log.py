@@ -14,6 +14,7 @@ import frappe
 
 from itil_crm.engines.sla_clock import Event
 from itil_crm.service_level import site_time
+from itil_crm.service_level.bulk_records import insert_records
 
 DOCTYPE = "ITIL SLA Event"
 FIELDS = ("event_type", "at", "value", "note")
@@ -53,25 +54,10 @@ class EventLog:
 		"""Append this save's events after the stored ones, in one statement; how many."""
 		if not self.new:
 			return 0
-		now, user = frappe.utils.now_datetime(), frappe.session.user
 		first = len(self.stored) + 1
-		frappe.db.bulk_insert(
-			DOCTYPE,
-			["name", "creation", "modified", "owner", "modified_by", "idx", "incident", *FIELDS],
-			[
-				(
-					frappe.generate_hash(length=10),
-					now,
-					now,
-					user,
-					user,
-					idx,
-					incident,
-					*(row[f] for f in FIELDS),
-				)
-				for idx, row in enumerate(self.new, start=first)
-			],
-		)
+		for idx, row in enumerate(self.new, start=first):
+			row.update(idx=idx, incident=incident)
+		insert_records(DOCTYPE, ("idx", "incident", *FIELDS), self.new)
 		written = len(self.new)
 		self.stored, self.new = self.rows, []
 		return written

@@ -14,6 +14,7 @@ from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.engines.sla_clock import Event, compute_clock
 from itil_crm.service_level import site_time
 from itil_crm.service_level.agreements import load_agreement
+from itil_crm.service_level.bulk_records import insert_records
 
 DOCTYPE = "ITIL Incident Leg"
 # what a save may change on a stored leg
@@ -75,16 +76,9 @@ class Legs:
 
 	def write(self, incident: str) -> None:
 		"""New legs in one statement; a stored leg that moved, by its name."""
-		if self.new:
-			now, user = frappe.utils.now_datetime(), frappe.session.user
-			frappe.db.bulk_insert(
-				DOCTYPE,
-				["name", "creation", "modified", "owner", "modified_by", "idx", "incident", *FIELDS],
-				[
-					(leg.name, now, now, user, user, leg.idx, incident, *(leg.get(f) for f in FIELDS))
-					for leg in self.new
-				],
-			)
+		for leg in self.new:
+			leg.incident = incident
+		insert_records(DOCTYPE, ("idx", "incident", *FIELDS), self.new)
 		for leg in self.stored:
 			changed = {f: leg.get(f) for f in MOVING if _differs(leg.get(f), self.as_read[leg.name][f])}
 			if changed:

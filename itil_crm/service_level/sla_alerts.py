@@ -22,6 +22,7 @@ import frappe
 from frappe.email.doctype.notification.notification import evaluate_alert
 
 from itil_crm.service_level import site_time
+from itil_crm.service_level.bulk_records import insert_records
 
 ALERT = "ITIL SLA Alert"
 BATCH = 200
@@ -65,36 +66,16 @@ def raise_alerts(rows: list[dict], escalations: list[dict], now) -> list[str]:
 	"""Insert the alerts (pending delivery) and their escalation rows; the alerts' names."""
 	if not rows:
 		return []
-	user = frappe.session.user
-	names = [frappe.generate_hash(length=10) for _ in rows]
 	pending = int(bool(notifications()))
-	frappe.db.bulk_insert(
-		ALERT,
-		["name", "creation", "modified", "owner", "modified_by", "pending_delivery", *COLUMNS],
-		[
-			(name, now, now, user, user, pending, *(row.get(c) for c in COLUMNS))
-			for name, row in zip(names, rows, strict=True)
-		],
+	names = insert_records(
+		ALERT, ("pending_delivery", *COLUMNS), [{**row, "pending_delivery": pending} for row in rows], now
 	)
-	if escalations:
-		frappe.db.bulk_insert(
-			"ITIL Escalation",
-			["name", "creation", "modified", "owner", "modified_by", *ESCALATION_COLUMNS],
-			[
-				(
-					frappe.generate_hash(length=10),
-					now,
-					now,
-					user,
-					user,
-					*(
-						{"escalation_type": "Hierarchical", "trigger": "Automatic", **e}.get(c)
-						for c in ESCALATION_COLUMNS
-					),
-				)
-				for e in escalations
-			],
-		)
+	insert_records(
+		"ITIL Escalation",
+		ESCALATION_COLUMNS,
+		[{"escalation_type": "Hierarchical", "trigger": "Automatic", **e} for e in escalations],
+		now,
+	)
 	if pending:
 		frappe.enqueue(
 			"itil_crm.service_level.sla_alerts.deliver_pending",
