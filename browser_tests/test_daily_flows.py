@@ -9,12 +9,14 @@ Screenshots go to $ITIL_CRM_SCREENSHOTS (default /tmp/itil_crm-screens); README 
 from docs/img/.
 """
 
+import datetime as dt
 import json
 import os
 import secrets
 import shutil
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import insert
@@ -261,6 +263,59 @@ def test_workspace_card_kanban_and_french(agent_page, desk, base_url, world):
 	page.locator(".number-widget-box").first.locator(".number").wait_for(timeout=20000)
 	assert "Incidents ouverts" in page.locator("body").inner_text()
 	shot(page, "12-workspace-in-french")
+
+
+def test_the_history_shows_times_as_the_forms_own_fields_do(browser, desk, base_url, world):
+	"""The agent works in Asia/Tokyo (their user setting), from a browser in Europe/Paris, on a site in yet
+	another zone: the incident's history (legs, escalations, clock events, rendered by the app's script)
+	shows each time as Frappe shows the form's own Datetime fields, in the user's zone."""
+	api(desk, base_url, "PUT", f"/api/resource/User/{world['agent']}", {"time_zone": "Asia/Tokyo"})
+	fresh = insert(
+		desk,
+		base_url,
+		"ITIL Incident",
+		{"subject": f"Zones {world['tag']}", "impact": "Low", "urgency": "Low", "support_group": world["l1"]},
+	)
+	context = browser.new_context(timezone_id="Europe/Paris", viewport={"width": 1300, "height": 900})
+	page = context.new_page()
+	errors: list[str] = []
+	page.on("pageerror", lambda e: "removeChild" in str(e) or errors.append(str(e)))
+	try:
+		answer = page.request.post(
+			f"{base_url}/api/method/login", form={"usr": world["agent"], "pwd": PASSWORD}
+		)
+		assert answer.ok, answer.text()
+		page.goto(f"{base_url}/app/itil-incident/{fresh['name']}")
+		wait_form(page, fresh["name"])
+		zones = page.evaluate("[frappe.boot.time_zone.system, frappe.boot.time_zone.user]")
+		assert zones[1] == "Asia/Tokyo" and zones[0] not in ("Asia/Tokyo", "Europe/Paris"), zones
+		assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "Europe/Paris"
+		# the form's own read-only Datetime field, as Frappe renders it: the stored time (in the site's zone)
+		# in the user's zone, whatever the browser's
+		shown = page.locator("[data-fieldname='opened_on'] .control-value").first.inner_text().strip()
+		stored = api(desk, base_url, "GET", f"/api/resource/ITIL Incident/{fresh['name']}")["data"][
+			"opened_on"
+		]
+		in_tokyo = (
+			dt.datetime.fromisoformat(stored)
+			.replace(tzinfo=ZoneInfo(zones[0]))
+			.astimezone(ZoneInfo("Asia/Tokyo"))
+		)
+		assert shown.endswith(in_tokyo.strftime("%H:%M:%S")), (shown, stored, zones)
+		page.locator(".form-tabs .nav-link", has_text="Service Level").click()
+		page.locator(".section-head", has_text="Clock Events").click()  # a collapsed section
+		opened = page.locator(".itil-history[data-doctype='ITIL SLA Event'] tbody tr").first
+		opened.wait_for(timeout=10000)
+		assert opened.locator("td").nth(1).inner_text().strip() == shown  # the "opened" event: opened on
+		page.locator(".form-tabs .nav-link", has_text="Assignment").click()
+		leg = page.locator(".itil-history[data-doctype='ITIL Incident Leg'] tbody tr").first
+		leg.wait_for(timeout=10000)
+		assigned = leg.locator("td").nth(3).inner_text().strip()
+		assert assigned[:10] == shown[:10] and assigned[-8:-3] == shown[-8:-3], (assigned, shown)
+	finally:
+		context.close()
+		api(desk, base_url, "PUT", f"/api/resource/User/{world['agent']}", {"time_zone": ""})
+	assert errors == [], errors
 
 
 def test_the_planning_views_onboarding_and_pdf(desk, base_url):

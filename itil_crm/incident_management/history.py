@@ -38,17 +38,27 @@ SHOWN = {
 
 
 def for_form(incident: str) -> dict:
-	"""The incident's history, for its form: each record list the user may read (oldest first)."""
+	"""The incident's history, for its form: for each record list the user may read, its columns (label and
+	type from the doctype) and its rows, oldest first."""
 	out = {}
 	for doctype, (key, fields) in SHOWN.items():
-		if frappe.has_permission(doctype, "read"):
-			out[key] = frappe.get_list(
+		if not frappe.has_permission(doctype, "read"):
+			continue
+		meta = frappe.get_meta(doctype)
+		out[key] = {
+			"doctype": doctype,
+			"columns": [
+				{"fieldname": f, "label": meta.get_label(f), "fieldtype": meta.get_field(f).fieldtype}
+				for f in fields
+			],
+			"rows": frappe.get_list(
 				doctype,
 				filters={"incident": incident},
 				fields=["name", *fields],
 				order_by="creation asc, idx asc",
 				limit_page_length=0,
-			)
+			),
+		}
 	return out
 
 

@@ -195,7 +195,9 @@ class TestCallerScope(PortalCase):
 		agent = user_with_roles("ITIL Service Desk Agent")
 		with self.set_user(agent):
 			self.assertTrue(frappe.client.get_list("ITIL SLA Event", filters={"incident": mine.name}))
-			self.assertEqual([e.event_type for e in history_for_form(mine.name)["events"]][:1], ["opened"])
+			self.assertEqual(
+				[e.event_type for e in history_for_form(mine.name)["events"]["rows"]][:1], ["opened"]
+			)
 
 	def test_reply_reopens_a_resolved_incident_and_a_closed_one_refuses(self):
 		user, contact = portal_user()

@@ -122,8 +122,14 @@ class TestIncidentHistory(ServiceLevelCase):
 			loaded = frappe.get_doc("ITIL Incident", incident.name)
 			loaded.run_method("onload")
 			history = loaded.get_onload()["history"]
-			self.assertEqual([e.event_type for e in history["events"]], ["opened", "agreement", "priority"])
-			self.assertEqual(history["legs"], [])
+			self.assertEqual(
+				[e.event_type for e in history["events"]["rows"]], ["opened", "agreement", "priority"]
+			)
+			self.assertEqual(history["legs"]["rows"], [])
+			# each column as the doctype says it: label and type (a Datetime is formatted as one)
+			self.assertIn(
+				{"fieldname": "at", "label": "At", "fieldtype": "Datetime"}, history["events"]["columns"]
+			)
 
 	def test_the_history_follows_a_renamed_incident_and_goes_with_a_deleted_one(self):
 		l2 = make_group("_Test Hot Rename L2", 2)

@@ -56,7 +56,7 @@ function render_monitoring(frm) {
 
 // Sent to a supplier (a UC leg with a connector): a message for the supplier goes with the next send.
 function add_supplier_button(frm) {
-	const legs = (frm.doc.__onload?.history || {}).legs || [];
+	const legs = ((frm.doc.__onload?.history || {}).legs || {}).rows || [];
 	const external = legs.some((leg) => leg.is_external && leg.supplier_reference);
 	if (frm.is_new() || !external) return;
 	frm.add_custom_button(__("Message Supplier"), () =>
@@ -235,73 +235,37 @@ function add_merge_buttons(frm) {
 }
 
 // The incident's history records (its own doctypes, written by the server): legs, escalations and clock
-// events, as read-only tables from the form's onload.
-const HISTORY = {
-	legs_html: {
-		key: "legs",
-		doctype: "ITIL Incident Leg",
-		columns: [
-			["support_group", __("Group")],
-			["tier", __("Tier")],
-			["agreement_type", __("Agreement")],
-			["assigned_on", __("Assigned On"), "Datetime"],
-			["released_on", __("Released On"), "Datetime"],
-			["outcome", __("Outcome")],
-			["due_by", __("Due By"), "Datetime"],
-			["breached", __("Breached"), "Check"],
-			["caused_sla_breach", __("Caused SLA Breach"), "Check"],
-			["supplier_reference", __("Supplier Reference")],
-		],
-	},
-	escalations_html: {
-		key: "escalations",
-		doctype: "ITIL Escalation",
-		columns: [
-			["escalation_type", __("Type")],
-			["trigger", __("Trigger")],
-			["from_group", __("From Group")],
-			["to_group", __("To Group")],
-			["reason", __("Reason")],
-			["escalated_on", __("Escalated On"), "Datetime"],
-		],
-	},
-	sla_events_html: {
-		key: "events",
-		doctype: "ITIL SLA Event",
-		columns: [
-			["event_type", __("Event")],
-			["at", __("At"), "Datetime"],
-			["value", __("Value")],
-			["note", __("Note")],
-		],
-	},
-};
+// events, as read-only tables from the form's onload (columns and rows: incident_management/history.py).
+// A date or a number is shown as Frappe shows any field of its type (a Datetime in the user's time zone).
+const HISTORY = { legs_html: "legs", escalations_html: "escalations", sla_events_html: "events" };
+const FORMATTED = ["Datetime", "Date", "Int", "Float", "Percent", "Duration"];
 
 function render_history(frm) {
 	const history = (frm.doc.__onload || {}).history || {};
-	for (const [fieldname, spec] of Object.entries(HISTORY)) {
+	for (const [fieldname, key] of Object.entries(HISTORY)) {
 		const field = frm.get_field(fieldname);
-		const rows = history[spec.key];
+		const table = history[key];
 		if (!field) continue;
-		if (frm.is_new() || !rows) {
+		if (frm.is_new() || !table) {
 			field.$wrapper.html("");
 			continue;
 		}
-		if (!rows.length) {
+		if (!table.rows.length) {
 			field.$wrapper.html(`<p class="text-muted small">${__("None yet.")}</p>`);
 			continue;
 		}
-		const cell = (row, [key, _label, type]) => {
-			const value = row[key];
-			if (type === "Datetime") return value ? frappe.datetime.str_to_user(value) : "";
-			if (type === "Check") return value ? "&#10003;" : "";
-			return frappe.utils.escape_html(__(value == null ? "" : String(value)));
+		// dates and numbers as Frappe formats any field of their type; text escaped, words translated
+		const cell = (row, df) => {
+			const value = row[df.fieldname];
+			if (df.fieldtype === "Check") return value ? "&#10003;" : "";
+			if (FORMATTED.includes(df.fieldtype)) return frappe.format(value, df, { only_value: true }, row);
+			return frappe.utils.escape_html(value == null ? "" : __(String(value)));
 		};
-		field.$wrapper.html(`<div class="table-responsive itil-history" data-doctype="${spec.doctype}">
+		field.$wrapper.html(`<div class="table-responsive itil-history" data-doctype="${table.doctype}">
 			<table class="table table-bordered table-sm small">
-				<thead><tr>${spec.columns.map(([, label]) => `<th>${label}</th>`).join("")}</tr></thead>
-				<tbody>${rows
-					.map((row) => `<tr>${spec.columns.map((c) => `<td>${cell(row, c)}</td>`).join("")}</tr>`)
+				<thead><tr>${table.columns.map((df) => `<th>${__(df.label)}</th>`).join("")}</tr></thead>
+				<tbody>${table.rows
+					.map((row) => `<tr>${table.columns.map((df) => `<td>${cell(row, df)}</td>`).join("")}</tr>`)
 					.join("")}</tbody>
 			</table>
 		</div>`);
