@@ -326,7 +326,12 @@ def _caller(s: Scope) -> str:
 
 @frappe.whitelist(methods=["POST"])
 @checked
-def report_incident(subject=None, description=None, service=None, customer=None) -> str:
+def report_incident(
+	subject: str | None = None,
+	description: str | None = None,
+	service: str | None = None,
+	customer: str | None = None,
+) -> str:
 	"""Report an incident from the portal; returns its name. Caller, customer, channel, impact,
 	urgency, priority and deadlines are computed, never taken from the form."""
 	_may_use_portal()
@@ -373,7 +378,7 @@ def report_incident(subject=None, description=None, service=None, customer=None)
 
 @frappe.whitelist(methods=["POST"])
 @checked
-def add_reply(incident=None, message=None) -> str:
+def add_reply(incident: str | None = None, message: str | None = None) -> str:
 	"""A customer's reply from the portal: a received message on the incident (on its ticket when it
 	came from Helpdesk or ERPNext, so the agents there see it; it shows on the incident's timeline
 	either way). A reply to a resolved incident reopens it, as a reply by email does."""

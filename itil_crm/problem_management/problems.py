@@ -10,7 +10,7 @@ MAX_INCIDENTS = 500
 
 @frappe.whitelist(methods=["POST"])
 @checked
-def link_incidents(problem: str, incidents) -> int:
+def link_incidents(problem: str, incidents: list[str] | str) -> int:
 	"""Link the incidents to the problem (their Problem field), checking write permission on each;
 	returns how many changed. One comment on the problem lists them."""
 	try:

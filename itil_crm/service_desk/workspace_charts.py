@@ -15,6 +15,7 @@ from frappe.utils.dashboard import cache_source
 from pypika.terms import Case
 
 from itil_crm.engines.lifecycle import OPEN_STATUSES
+from itil_crm.frappe_fixes.whitelisted_arguments import Filters, JSONObject, checked
 from itil_crm.queries import permitted
 
 SOURCES = "itil_crm.service_desk.dashboard_chart_source"
@@ -161,26 +162,24 @@ def source(compute):
 		return compute()
 
 	@frappe.whitelist()
+	@checked
 	def get(
-		chart_name=None,
-		chart=None,
-		no_cache=None,
-		filters=None,
-		from_date=None,
-		to_date=None,
-		timespan=None,
-		time_interval=None,
-		heatmap_year=None,
-		refresh=None,
+		chart_name: str | None = None,
+		chart: JSONObject | None = None,
+		no_cache: bool = False,
+		filters: Filters | None = None,
+		from_date: str | None = None,
+		to_date: str | None = None,
+		timespan: str | None = None,
+		time_interval: str | None = None,
+		heatmap_year: str | int | None = None,
+		refresh: bool = False,
 	):
-		# Frappe's chart cache fails on a missing or unknown chart (a Python error): say it instead
-		if chart_name or not chart:
-			if not (isinstance(chart_name, str) and frappe.db.exists("Dashboard Chart", chart_name)):
-				frappe.throw(
-					_("Dashboard Chart {0} does not exist.").format(chart_name), frappe.DoesNotExistError
-				)
-		elif not isinstance(frappe.parse_json(chart), dict):
-			frappe.throw(_("Dashboard Chart {0} does not exist.").format(chart), frappe.DoesNotExistError)
+		# Frappe's chart cache fails on a missing or unknown chart (a Python error), and keeps the data of a
+		# chart without a name under one key for all: the chart must be one of the site's
+		name = chart_name if chart_name or not chart else chart.get("name")
+		if not (isinstance(name, str) and frappe.db.exists("Dashboard Chart", name)):
+			frappe.throw(_("Dashboard Chart {0} does not exist.").format(name), frappe.DoesNotExistError)
 		return cached(chart_name=chart_name, chart=chart, no_cache=no_cache, refresh=refresh)
 
 	return get

@@ -8,7 +8,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 
 from itil_crm.engines.lifecycle import OPEN_STATUSES
-from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.frappe_fixes.whitelisted_arguments import Filters, checked
 from itil_crm.queries import permitted_count
 
 RUNNING = [status for status in OPEN_STATUSES if status != "On Hold"]  # On Hold: the clock is paused
@@ -16,7 +16,7 @@ RUNNING = [status for status in OPEN_STATUSES if status != "On Hold"]  # On Hold
 
 @frappe.whitelist()
 @checked
-def at_risk(filters=None) -> dict:
+def at_risk(filters: Filters | None = None) -> dict:
 	"""Open incidents not breached yet whose resolution falls due within the hour."""
 	now = now_datetime()
 	conditions = [
