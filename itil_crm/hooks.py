@@ -91,8 +91,13 @@ override_whitelisted_methods = {
 	"frappe.client.get_count": "itil_crm.frappe_fixes.count_and_search.get_count",
 	"frappe.utils.global_search.search": "itil_crm.frappe_fixes.count_and_search.global_search",
 }
-before_request = [
+# once Frappe knows who sends the request (its own authentication): the portal customer's guard, and a
+# delete of an ITIL record checked, then made to wait for a save under way instead of failing
+auth_hooks = [
 	"itil_crm.frappe_fixes.portal_requests.guard_request",
+	"itil_crm.frappe_fixes.deletes.wait_for_saves",
+]
+before_request = [
 	# values sent for ITIL records are checked against their fields before Frappe builds the record
 	"itil_crm.frappe_fixes.request_values.check_request_values",
 ]
@@ -157,7 +162,12 @@ scheduler_events = {
 		"43 * * * *": ["itil_crm.service_level.supplier_connector.retry_failed"],
 	},
 	# go-lives into their warranty and to their final review; checklist reminders (idempotent)
-	"daily": ["itil_crm.service_desk.tier_alerts.run", "itil_crm.service_transition.warranty.run"],
+	# next year's incident numbers ready before New Year (idempotent)
+	"daily": [
+		"itil_crm.service_desk.tier_alerts.run",
+		"itil_crm.service_transition.warranty.run",
+		"itil_crm.incident_management.numbers.ensure_sequences",
+	],
 }
 
 # Translations: itil_crm/translations/fr.csv

@@ -8,9 +8,9 @@
   file is attached to; the ``has_permission`` hooks on File are not asked. An agent's private attachment
   (a log, a screenshot) on an incident would be the customer's to download.
 
-Frappe authenticates API keys and tokens after the ``before_request`` hooks, so the guard authenticates
-them first (Frappe's own ``validate_auth``, which is idempotent). Tests that fail once Frappe closes the
-holes: frappe_fixes/test_frappe_fixes.py.
+The guard is one of Frappe's ``auth_hooks``: Frappe runs them at the end of its own authentication, once
+the user of the request is known (session, API key or token), so no request is authenticated twice.
+Tests that fail once Frappe closes the holes: frappe_fixes/test_frappe_fixes.py.
 
 A portal customer is a user whose only right on ITIL Incident comes from the role ``ITIL Customer``
 (the rest of the portal's rules: itil_crm.customer_portal.access).
@@ -18,7 +18,6 @@ A portal customer is a user whose only right on ITIL Incident comes from the rol
 
 import frappe
 from frappe import _
-from frappe.auth import validate_auth
 from frappe.permissions import get_valid_perms
 
 PORTAL_ROLE = "ITIL Customer"
@@ -40,7 +39,7 @@ DESK_ONLY = ("frappe.desk.form.", "frappe.utils.print_format.", "frappe.www.prin
 
 
 def guard_request():
-	"""before_request, for portal customers only:
+	"""auth_hooks (after Frappe has authenticated the request), for portal customers only:
 
 	- they read incidents on the portal and through the document API (/api/resource, frappe.client),
 	  never through the desk's form or print endpoints;
@@ -48,12 +47,7 @@ def guard_request():
 	  download checks the file's own rule, which lets anyone who reads the incident in, not the
 	  permission hooks)."""
 	user = frappe.session.user
-	if user == "Guest" and frappe.get_request_header("Authorization"):
-		# frappe authenticates API keys and tokens after the before_request hooks: do it now (it is
-		# idempotent; frappe does it again and gets the same user)
-		validate_auth()
-		user = frappe.session.user
-	if user in ("Guest", "Administrator"):
+	if user in ("Guest", "Administrator") or getattr(frappe.local, "request", None) is None:
 		return
 	path = frappe.request.path
 	if path.startswith("/private/files/"):

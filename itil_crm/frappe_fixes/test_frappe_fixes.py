@@ -2,15 +2,19 @@
 on Frappe's own doctypes or functions: it fails on the day Frappe closes the hole, and that fix can go.
 The ``test_the_app_...`` beside it shows the fix at work on the app's records."""
 
+import importlib
+from pathlib import Path
+
 import frappe
 import frappe.client
 import frappe.utils.global_search
+from frappe.model.document import Document
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import random_string
 
 from itil_crm.customer_portal import access
-from itil_crm.frappe_fixes import count_and_search, deadlocks, portal_requests, request_values
-from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.frappe_fixes import count_and_search, deadlocks, deletes, portal_requests, request_values
+from itil_crm.frappe_fixes.whitelisted_arguments import Filters, JSONObject, checked
 from itil_crm.tests.test_customer_portal import portal_user
 from itil_crm.tests.utils import make_incident, user_with_roles
 
@@ -140,16 +144,192 @@ def _needs_a_name(name: str) -> str:
 	return name
 
 
+@checked
+def _takes_every_kind(
+	name: str | None = None,
+	count: int = 3,
+	ticket: str | int | None = None,
+	refresh: bool = False,
+	filters: Filters | None = None,
+	values: JSONObject | None = None,
+	names: list[str] | str | None = None,
+) -> dict:
+	return {"name": name, "count": count, "ticket": ticket, "refresh": refresh, "filters": filters}
+
+
+class _Calendar:
+	@checked
+	def import_holidays(self, year: int | None = None):
+		return year
+
+
+def _app_whitelisted() -> list:
+	"""Every whitelisted function of the app (its modules imported first: Frappe lists what is imported)."""
+	app = Path(frappe.get_app_path("itil_crm"))
+	for path in app.rglob("*.py"):
+		if "whitelist" in path.read_text() and not path.name.startswith("test_"):
+			importlib.import_module("itil_crm." + ".".join(path.relative_to(app).with_suffix("").parts))
+	return [fn for fn in frappe.whitelisted if fn.__module__.startswith("itil_crm.")]
+
+
 class TestWhitelistedArguments(FrappeTestCase):
 	def test_frappe_still_answers_a_missing_argument_with_a_python_error(self):
 		with self.assertRaises(TypeError) as raised:
 			frappe.call("frappe.desk.search.search_link")
 		self.assertNotIsInstance(raised.exception, frappe.ValidationError)
 
+	def test_frappe_still_fails_on_a_flag_or_json_or_filter_it_cannot_read(self):
+		from frappe.desk.doctype.dashboard_chart.dashboard_chart import get as chart_data
+
+		self.assertRaises(ValueError, chart_data, chart='{"a":')  # JSONDecodeError
+		self.assertRaises(KeyError, frappe.client.get_count, "ToDo", [["name", "no such operator", 1]])
+
 	def test_the_apps_methods_refuse_it_with_a_message(self):
 		self.assertRaises(frappe.ValidationError, frappe.call, _needs_a_name)
 		self.assertRaises(frappe.ValidationError, frappe.call, _needs_a_name, name="x" * 70_000)
 		self.assertEqual(frappe.call(_needs_a_name, name="INC-1"), "INC-1")
+
+	def test_each_kind_of_argument_is_checked_by_its_annotation(self):
+		refused = [
+			{"name": {"a": 1}},
+			{"name": ["a"]},
+			{"name": 7},
+			{"name": True},
+			{"count": "1.5"},
+			{"count": 1.5},
+			{"count": True},
+			{"count": {"a": 1}},
+			{"count": 2**70},
+			{"ticket": ["a"]},
+			{"ticket": 1.5},
+			{"refresh": "yes"},
+			{"refresh": 2},
+			{"refresh": {"a": 1}},
+			{"filters": '{"a":'},
+			{"filters": "not json"},
+			{"filters": 7},
+			{"filters": '"text"'},
+			{"values": "[1]"},
+			{"values": ["a"]},
+			{"names": '{"a": 1}'},
+			{"names": "[1]"},
+			{"names": [["a"]]},
+			{"filters": "[" * 5_000 + "]" * 5_000},
+		]
+		for kwargs in refused:
+			with self.subTest(kwargs=str(kwargs)[:80]):
+				self.assertRaises(frappe.ValidationError, frappe.call, _takes_every_kind, **kwargs)
+
+		# form posts send text: whole numbers, flags and JSON come parsed to the method
+		got = frappe.call(
+			_takes_every_kind, count=" 7 ", ticket=12, refresh="true", filters='{"status": "Open"}'
+		)
+		self.assertEqual(
+			got, {"name": None, "count": 7, "ticket": 12, "refresh": True, "filters": {"status": "Open"}}
+		)
+		for value, expected in (
+			(0, False),
+			(1, True),
+			("0", False),
+			("1", True),
+			("FALSE", False),
+			(True, True),
+		):
+			self.assertIs(frappe.call(_takes_every_kind, refresh=value)["refresh"], expected)
+		self.assertEqual(
+			frappe.call(_takes_every_kind, filters=[["status", "=", "Open"]])["filters"][0][0], "status"
+		)
+		self.assertEqual(frappe.call(_takes_every_kind, count=7.0)["count"], 7)
+		# absent, null or empty: the default; arguments the method does not take: dropped, as frappe.call does
+		got = frappe.call(_takes_every_kind, name="", count=None, filters="null", refresh="", other={"a": 1})
+		self.assertEqual(got, {"name": None, "count": 3, "ticket": None, "refresh": False, "filters": None})
+		self.assertRaises(frappe.ValidationError, _takes_every_kind, "a", 1, None, False, None, None, None, 8)
+
+	def test_a_doc_method_is_checked_the_same_way(self):
+		calendar = _Calendar()
+		self.assertEqual(calendar.import_holidays(year="2030"), 2030)
+		self.assertEqual(calendar.import_holidays(), None)
+		self.assertRaises(frappe.ValidationError, calendar.import_holidays, ["a"])  # run_doc_method's list
+		self.assertRaises(frappe.ValidationError, calendar.import_holidays, year="next")
+
+	def test_an_argument_without_a_kind_it_checks_is_refused_at_import(self):
+		def untyped(value):
+			pass
+
+		def a_float(value: float):
+			pass
+
+		def a_list_of_numbers(value: list[int] | str):
+			pass
+
+		def a_record(value: Document):
+			pass
+
+		for method in (untyped, a_float, a_list_of_numbers, a_record):
+			with self.subTest(method=method.__name__):
+				self.assertRaises(TypeError, checked, method)
+
+	def test_frappe_does_not_check_them_a_second_time(self):
+		self.assertEqual(_takes_every_kind.__annotations__, {})
+		self.assertEqual(frappe.call(_takes_every_kind, refresh="1")["refresh"], True)
+
+	def test_every_whitelisted_method_of_the_app_checks_its_arguments(self):
+		whitelisted = _app_whitelisted()
+		self.assertGreater(len(whitelisted), 20)
+		unchecked = [
+			f"{fn.__module__}.{fn.__qualname__}" for fn in whitelisted if not hasattr(fn, "checked_arguments")
+		]
+		self.assertEqual(unchecked, [])
+
+	def test_the_four_methods_that_answered_500(self):
+		from itil_crm.customer_portal import incidents
+		from itil_crm.service_desk.dashboard_chart_source.itil_backlog_by_age import itil_backlog_by_age
+
+		for filters in ([["name", "no such operator", 1]], {"no_such_column": 1}, '{"a":'):
+			self.assertRaises(
+				frappe.ValidationError, frappe.call, count_and_search.get_count, "ITIL Incident", filters
+			)
+		self.assertRaises(
+			frappe.ValidationError,
+			frappe.call,
+			count_and_search.get_count,
+			"ToDo",
+			[["name", "no such operator", 1]],
+		)
+		for service in ({"a": 1}, ["a"]):
+			self.assertRaises(
+				frappe.ValidationError,
+				frappe.call,
+				incidents.report_incident,
+				subject="x",
+				description="y",
+				service=service,
+			)
+		for incident in ({"a": 1}, {"name": {"a": 1}}, [["no_such_column", "=", 1]], 1.5):
+			self.assertRaises(
+				frappe.ValidationError, frappe.call, incidents.add_reply, incident=incident, message="y"
+			)
+		chart_name = "ITIL Backlog By Age"
+		get = itil_backlog_by_age.get
+		for kwargs in (
+			{"chart": '{"a":'},
+			{"chart": "not json"},
+			{"chart_name": chart_name, "refresh": "maybe"},
+			{"chart_name": chart_name, "refresh": {"a": 1}},
+			{"chart_name": chart_name, "no_cache": "x"},
+		):
+			with self.subTest(kwargs=kwargs):
+				self.assertRaises(frappe.ValidationError, frappe.call, get, **kwargs)
+		for kwargs in (
+			{},
+			{"chart_name": "no such chart"},
+			{"chart": '{"a": 1}'},
+			{"chart": {"name": "no such chart"}},
+		):
+			self.assertRaises(frappe.DoesNotExistError, frappe.call, get, **kwargs)
+		if frappe.db.exists("Dashboard Chart", chart_name):
+			data = frappe.call(get, chart_name=chart_name, refresh="true")
+			self.assertEqual(len(data["labels"]), len(data["datasets"][0]["values"]))
 
 
 class TestPortalRequests(FrappeTestCase):
@@ -182,6 +362,62 @@ class TestPortalRequests(FrappeTestCase):
 			self.assertFalse(frappe.has_permission("File", "read", doc=log, user=user))  # the app's hook
 			self.assertTrue(log.is_downloadable())  # what /private/files asks: not the hook
 			self.assertFalse(portal_requests._may_download(log.file_url, user))  # the guard
+
+	def test_the_guard_runs_after_frappes_authentication(self):
+		# an auth hook: Frappe authenticates (session, API key, token), then asks it; before_request hooks
+		# run before the API key is read, which made the guard authenticate every request a second time
+		hooks = frappe.get_hooks("auth_hooks")
+		self.assertIn("itil_crm.frappe_fixes.portal_requests.guard_request", hooks)
+		self.assertNotIn(
+			"itil_crm.frappe_fixes.portal_requests.guard_request", frappe.get_hooks("before_request")
+		)
+
+
+class FakeRequest:
+	def __init__(self, method, path):
+		self.method, self.path = method, path
+
+
+class TestDeletes(FrappeTestCase):
+	def test_frappe_still_locks_without_waiting_before_it_checks_the_permission(self):
+		import inspect
+
+		from frappe.model import delete_doc
+
+		source = inspect.getsource(delete_doc.delete_doc)
+		self.assertIn("wait=False", source)
+		self.assertLess(source.index("wait=False"), source.rindex("check_permission_and_not_submitted"))
+
+	def request(self, method, path, **form):
+		frappe.local.request = FakeRequest(method, path)
+		frappe.local.form_dict = frappe._dict(form)
+		self.addCleanup(lambda: setattr(frappe.local, "request", None))
+
+	def test_a_delete_of_an_itil_record_is_recognised_on_each_path(self):
+		self.request("DELETE", "/api/resource/ITIL%20Incident/INC-1")
+		self.assertEqual(deletes.deleted_record(), ("ITIL Incident", "INC-1"))
+		self.request("DELETE", "/api/v1/resource/ITIL Incident/INC-1")
+		self.assertEqual(deletes.deleted_record(), ("ITIL Incident", "INC-1"))
+		self.request("POST", "/api/method/frappe.client.delete", doctype="ITIL Incident", name="INC-1")
+		self.assertEqual(deletes.deleted_record(), ("ITIL Incident", "INC-1"))
+		self.request("PUT", "/api/resource/ITIL Incident/INC-1")
+		self.assertIsNone(deletes.deleted_record())
+
+	def test_a_user_who_may_not_delete_is_refused_before_anything_is_locked(self):
+		incident = make_incident()
+		agent = user_with_roles("ITIL Service Desk Agent")
+		self.request("DELETE", f"/api/resource/ITIL Incident/{incident.name}")
+		with self.set_user(agent):
+			self.assertFalse(frappe.has_permission("ITIL Incident", "delete", incident.name))
+			with self.assertRaises(frappe.PermissionError):
+				deletes.wait_for_saves()
+
+	def test_a_user_who_may_delete_holds_the_row_then_frappe_deletes_it(self):
+		incident = make_incident()
+		self.request("DELETE", f"/api/resource/ITIL Incident/{incident.name}")
+		deletes.wait_for_saves()  # Administrator: the row is now this transaction's
+		frappe.delete_doc("ITIL Incident", incident.name)  # Frappe's lock without waiting succeeds
+		self.assertFalse(frappe.db.exists("ITIL Incident", incident.name))
 
 
 class TestDeadlocks(FrappeTestCase):

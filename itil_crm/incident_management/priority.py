@@ -29,24 +29,21 @@ def clear_rank_cache(doctype: str) -> None:
 
 
 def key_account_reason(doc) -> str | None:
-	"""Why the caller counts as a key customer, or None."""
+	"""Why the caller counts as a key customer, or None. (Frappe's document cache: read on every save
+	of an incident, these records rarely change, and their save clears it.)"""
 	if doc.customer_type and doc.customer:
 		if doc.customer_type == "Customer" and is_installed("erpnext"):
-			customer = frappe.db.get_value(
-				"Customer", doc.customer, ["itil_key_account", "customer_group"], as_dict=True
-			)
-			if customer and customer.itil_key_account:
+			key, group = frappe.get_cached_value(
+				"Customer", doc.customer, ["itil_key_account", "customer_group"]
+			) or (None, None)
+			if key:
 				return _("key account {0}").format(doc.customer)
-			if (
-				customer
-				and customer.customer_group
-				and frappe.db.get_value("Customer Group", customer.customer_group, "itil_key_account")
-			):
-				return _("key customer group {0}").format(customer.customer_group)
+			if group and frappe.get_cached_value("Customer Group", group, "itil_key_account"):
+				return _("key customer group {0}").format(group)
 		elif doc.customer_type == "HD Customer" and is_installed("helpdesk"):
-			if frappe.db.get_value("HD Customer", doc.customer, "itil_key_account"):
+			if frappe.get_cached_value("HD Customer", doc.customer, "itil_key_account"):
 				return _("key account {0}").format(doc.customer)
-	if doc.caller and frappe.db.get_value("Contact", doc.caller, "itil_key_contact"):
+	if doc.caller and frappe.get_cached_value("Contact", doc.caller, "itil_key_contact"):
 		return _("key contact {0}").format(doc.caller)
 	return None
 
@@ -57,10 +54,13 @@ def decide(doc) -> PriorityDecision:
 	if settings.key_customer_impact and (why := key_account_reason(doc)):
 		impact_floors.append(Floor(settings.key_customer_impact, why))
 	if settings.critical_ci_impact and doc.configuration_item:
-		if (
-			frappe.db.get_value("ITIL Configuration Item", doc.configuration_item, "criticality")
-			== "Critical"
-		):
+		# the CI's criticality, fetched with the link's validation (fetch_from) earlier in this save
+		criticality = doc.get("ci_criticality")
+		if criticality is None:
+			criticality = frappe.db.get_value(
+				"ITIL Configuration Item", doc.configuration_item, "criticality"
+			)
+		if criticality == "Critical":
 			impact_floors.append(
 				Floor(
 					settings.critical_ci_impact,

@@ -94,14 +94,17 @@ def take_into_group(incident) -> list[str]:
 	reaches a group nobody can work in says so. Returns the notes for its timeline."""
 	if incident.status not in OPEN_STATUSES or not incident.support_group:
 		return []
+	before = incident.get_doc_before_save()
+	moved = not before or before.support_group != incident.support_group
+	if incident.status != "New" and not moved:
+		return []  # nothing to decide: the group's members are not read on every save
 	group = frappe.get_cached_doc("ITIL Support Group", incident.support_group)
 	if mode_of(group) == "Off":
 		return []
 	staffed = bool(active_members(group))
 	if incident.status == "New" and staffed:
 		incident.status = "Assigned"
-	before = incident.get_doc_before_save()
-	if staffed or (before and before.support_group == incident.support_group):
+	if staffed or not moved:
 		return []
 	message = _("Support group {0} has no active member: nobody was assigned.").format(group.name)
 	frappe.msgprint(message, indicator="orange", alert=True)

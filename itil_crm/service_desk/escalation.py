@@ -5,9 +5,11 @@ alerts (service_level.sla_alerts), functional ones here, with the incident's sav
 
 import frappe
 from frappe import _
+from frappe.utils.html_utils import sanitize_html
 
 from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.service_level import site_time
+from itil_crm.service_level.bulk_records import insert_records
 
 DOCTYPE = "ITIL Escalation"
 
@@ -53,9 +55,12 @@ def escalate(doc, to_group: str | None = None, reason: str | None = None, trigge
 
 
 def record(incident: str, values: dict) -> None:
-	"""One row of the incident's escalation history."""
-	row = frappe.get_doc({"doctype": DOCTYPE, "incident": incident, **values})
-	row.insert(ignore_permissions=True)
+	"""One row of the incident's escalation history, written as the history's other rows are (one INSERT,
+	service_level.bulk_records); the reason is an agent's text, sanitized as Frappe sanitizes a field."""
+	values = {k: v for k, v in {"incident": incident, **values}.items() if v is not None}
+	if values.get("reason"):
+		values["reason"] = sanitize_html(str(values["reason"]), always_sanitize=True)
+	insert_records(DOCTYPE, list(values), [values])
 
 
 def auto_escalate(incident: str, threshold: float) -> bool:

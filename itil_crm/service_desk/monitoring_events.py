@@ -172,14 +172,16 @@ def open_key(source: str, fingerprint: str) -> str:
 	return hashlib.sha1(f"{source}\n{fingerprint}".encode()).hexdigest()
 
 
-def ingest_with_retry(source, items: list[Prepared], attempts: int = 6) -> Result:
-	"""A deadlock or lock wait between concurrent batches is retried (the loser rolled back, nothing
-	half-done)."""
-	return retried(lambda: ingest(source, items), attempts, timeouts=True)
+def ingest_with_retry(source, items: list[Prepared], attempts: int = 2) -> Result:
+	"""The batches of one source are taken one after the other (its row is locked first), so the same alert
+	posted several times at once cannot deadlock with itself. A deadlock that remains (a batch resolving an
+	incident an agent saves at the same moment) is retried once, the loser rolled back whole."""
+	return retried(lambda: ingest(source, items), attempts)
 
 
 def ingest(source, items: list[Prepared]) -> Result:
 	result = Result(accepted=len(items))
+	frappe.db.get_value("ITIL Event Source", source.name, "name", for_update=True)
 	by_fp = {p.alert.fingerprint: p for p in items}  # the last alert of each fingerprint wins
 	folded = fold([p.alert for p in items])
 	now = now_datetime()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import frappe
 from frappe.email.doctype.notification.notification import evaluate_alert
 
+from itil_crm.frappe_fixes.deadlocks import only_one
 from itil_crm.service_level import site_time
 from itil_crm.service_level.bulk_records import insert_records
 
@@ -124,7 +125,15 @@ def alert_leg_breaches(doc, legs: list, now) -> list[str]:
 
 
 def deliver_pending(limit: int = BATCH) -> int:
-	"""The background job: pending alerts handed to their Notifications, a batch per transaction."""
+	"""The background job: pending alerts handed to their Notifications, a batch per transaction. One run at
+	a time on a site: each Notification Log marks its user's bell unseen (a row of Notification Settings),
+	and two runs delivering to the same users in different orders deadlocked; a second run leaves the
+	alerts to the one under way (what it cannot deliver stays pending for the next)."""
+	with only_one("itil_crm.sla_alerts.deliver_pending") as mine:
+		return _deliver_pending(limit) if mine else 0
+
+
+def _deliver_pending(limit: int) -> int:
 	rules = notifications()
 	delivered = 0
 	while True:

@@ -2,7 +2,7 @@
 
 import frappe
 
-from itil_crm.incident_management import duplicates
+from itil_crm.incident_management import duplicates, numbers
 from itil_crm.integrations.custom_fields import CUSTOM_FIELDS, MODULE, all_field_names
 from itil_crm.onboarding import step_names
 from itil_crm.service_desk import assignment, boards
@@ -23,12 +23,14 @@ def after_install():
 	seed_ticket_intake()
 	assignment.sync_all()
 	boards.ensure_boards()
+	numbers.ensure_sequences()
 
 
 def after_migrate():
 	ensure_roles()
 	sync_custom_fields()
 	ensure_indexes()
+	numbers.ensure_sequences()
 	follow_system_time_zone()  # also when the zone was written without System Settings' hooks
 	forget_candidates()  # patches may have changed agreements
 
@@ -65,6 +67,7 @@ def before_uninstall():
 		frappe.delete_doc("Property Setter", name, ignore_permissions=True, force=True)
 	# records of frappe's doctypes that have no module to be removed with
 	boards.remove_boards()
+	numbers.drop_sequences()
 	for step in step_names():
 		if frappe.db.exists("Onboarding Step", step):
 			frappe.delete_doc("Onboarding Step", step, ignore_permissions=True, force=True)
@@ -221,5 +224,6 @@ def leftovers() -> dict:
 		if frappe.db.table_exists("HD Form Script")
 		else [],
 		"Tables": [t for t in frappe.db.get_tables(cached=False) if t.startswith("tabITIL ")],
+		"Sequences": sorted(numbers._years_with_sequences()),
 	}
 	return {k: v for k, v in found.items() if v}

@@ -14,7 +14,7 @@ from itil_crm.engines.lifecycle import INCIDENT
 from itil_crm.frappe_fixes.deadlocks import retried
 from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
-from itil_crm.incident_management import duplicates, history
+from itil_crm.incident_management import duplicates, history, numbers
 from itil_crm.incident_management.priority import check_override_allowed, decide
 from itil_crm.integrations.apps import validate_customer, validate_source
 from itil_crm.lifecycle import enforce
@@ -25,7 +25,7 @@ from itil_crm.service_level.legs import Legs, update_legs
 from itil_crm.service_transition import warranty
 from itil_crm.ticket_bridge import sync as ticket_sync
 
-ESCALATION_ATTEMPTS = 4
+ESCALATION_ATTEMPTS = 2  # a deadlock with another escalation: retried once
 
 
 @dataclass
@@ -112,6 +112,12 @@ class ITILIncident(SanitizedDocument):
 	# end: auto-generated types
 
 	# ------------------------------------------------------------------ the save, step by step
+
+	def autoname(self):
+		"""INC-<year>-<number> from the year's sequence (no lock held to the end of the request), else
+		Frappe's naming series (incident_management/numbers.py)."""
+		if name := numbers.next_name(self):
+			self.name = name
 
 	def before_validate(self):
 		super().before_validate()  # text sanitized even when it parses as JSON (frappe_fixes.json_text)
