@@ -1,29 +1,45 @@
-"""Load over HTTP: N concurrent simulated agents against gunicorn, ITIL incidents beside plain ERPNext
-Issues in the same run, with an error rate of 0 and no lost update.
+"""Load over HTTP: N concurrent simulated agents against gunicorn, ITIL incidents beside ERPNext Issues in
+the same run, records as a support desk makes them on both sides, with an error rate of 0 and no lost
+update.
 
 	python benchmarks/bench_load.py [--url http://127.0.0.1:8020] [--site real.localhost]
 		[--admin-password admin] [--agents 50] [--seconds 120] [--max-requests 60000]
-		[--target itil|issue|both] [--smoke] [--serve BENCH_PATH]
+		[--target itil|issue|both] [--smoke] [--stagger 10] [--db-password ROOT_PASSWORD]
+		[--serve BENCH_PATH]
 
 Talks to a served site only (the Host header names the site), loopback by default. As Administrator it
-sets up what the agents need: users ``load-agent-<i>@example.com`` (reused from run to run) with the
-roles *ITIL Service Desk Agent* and *Support Team*, an API key each, three support groups ``Load L1`` ->
-``Load L2`` -> ``Load L3`` whose members they are (round robin), and a few shared "hot" records per
-target. Each agent has its own session and loops, one scenario per loop, until the time or the request
-budget (``--max-requests`` per target: a hard bound) runs out:
+sets up what the agents need (once; reused from run to run):
 
-- ITIL Incident: create (in Load L1), update, comment, escalate (``run_doc_method`` escalate, to Load L2),
-  update and comment a hot incident every agent writes to, resolve, the list view
-  (``frappe.desk.reportview.get``, 20 rows) and the *ITIL Backlog Ageing* report;
-- ERPNext Issue: create, update, comment, "escalate" (``assign_to.add`` to another agent), the same hot
-  record writes, resolve, the list view and ERPNext's *Issue Summary* report.
+- users ``load-agent-<i>@example.com`` with the roles *ITIL Service Desk Agent* and *Support Team*, an
+  API key each;
+- callers: contacts ``load-caller-<i>@example.com`` of the site's customers, each with open incidents and
+  open issues already (``OPEN_PER_CALLER``);
+- ITIL: three support groups ``Load L1`` -> ``Load L2`` -> ``Load L3`` whose members the agents are, with
+  round-robin assignment (itil_crm makes one Frappe Assignment Rule per group); the hot incidents have a
+  Helpdesk ticket behind them where Helpdesk is installed;
+- ERPNext: the same three teams as Issue Types, each with the same Assignment Rule (round robin over the
+  agents while the issue is open with the team, unassigned when it leaves it, closed when it is resolved),
+  and ERPNext's service level agreements on, with a default agreement for Issue.
+
+Each agent has its own session and loops, one scenario per loop, until the time or the request budget
+(``--max-requests`` per target: a hard bound) runs out. The agents start at random moments within
+``--stagger`` seconds (people do not click at the same instant; started together they move in lockstep):
+
+- ITIL Incident: create (a caller's email, a CI two times in three, in Load L1, which assigns it), update,
+  comment, update and comment a hot incident every agent writes to, escalate (``run_doc_method``
+  escalate: to Load L2, whose rule reassigns it), resolve, the list view (``frappe.desk.reportview.get``,
+  20 rows) and the *ITIL Backlog Ageing* report;
+- ERPNext Issue: create (the caller's email and customer, in the first team, which assigns it), the same
+  update, comments and hot record writes, escalate (the issue moves to the second team, whose rule
+  reassigns it), resolve, the list view and ERPNext's *Issue Summary* report.
 
 Every write the site acknowledged (HTTP 200) leaves a unique token (a field's value, a comment, an
-escalation's reason, a ToDo's description); at the end they are read back as Administrator and any one
-missing is a lost update (on a hot record, the value left must be the one of the write saved last).
-Errors are HTTP statuses >= 400, transport errors and timeouts (60 s). Prints per target the requests,
-errors, throughput and p50 / p95 / p99 / max latency per operation, then ITIL / Issue ratios; exits 1 if
-there was an error or a lost update (``--smoke``: 10 agents for 20 s, for CI), 2 if setup failed.
+escalation's reason); at the end they are read back as Administrator and any one missing is a lost update
+(on a hot record, the value left must be the one of the write saved last). Errors are HTTP statuses >= 400,
+transport errors and timeouts (60 s). Prints per target the requests, errors, throughput and p50 / p95 /
+p99 / max latency per operation, then ITIL / Issue ratios; with ``--db-password`` (MariaDB's root) also
+InnoDB's row lock waits and deadlocks during each target's run and the rows waited for. Exits 1 if there
+was an error or a lost update (``--smoke``: 10 agents for 20 s, for CI), 2 if setup failed.
 
 ``--serve BENCH_PATH`` starts gunicorn (4 workers) on the ``--url`` port from ``BENCH_PATH/sites``, with
 this checkout first on the Python path, and stops it at the end. The agents' API keys are kept in
@@ -192,6 +208,8 @@ class Client:
 		"""The response's JSON, or None after an error (recorded)."""
 		if self.budget:
 			self.budget.take()
+		if op:  # names the operation for the server-side profile (benchmarks/profile_requests.py)
+			kw.setdefault("headers", {})["X-Load-Op"] = op
 		t0 = time.perf_counter()
 		try:
 			resp = self.session.request(method, self.url + path, timeout=TIMEOUT, **kw)
@@ -356,11 +374,94 @@ def setup_groups(admin: Client, n: int) -> None:
 			)
 
 
+CALLERS = 20  # contacts of customers: the callers of both kinds of tickets
+OPEN_PER_CALLER = 3  # open tickets each caller already has, on each side, before the run
+
+
+def setup_callers(admin: Client, n: int = CALLERS) -> list[dict]:
+	"""Contacts ``load-caller-<i>@example.com``, each linked to one of the site's customers (round robin):
+	``[{"email", "customer"}]``. Callers without a customer when the site has none (a Frappe-only site)."""
+	customers = names_of(admin, "Customer", []) if exists(admin, "DocType", "Customer") else []
+	known = {
+		r["email_id"]: r["parent"]
+		for r in admin.get_list(
+			"Contact Email",
+			[["email_id", "like", "load-caller-%@example.com"]],
+			["parent", "email_id"],
+			"Contact",
+		)
+	}
+	callers = []
+	for i in range(n):
+		email = f"load-caller-{i}@example.com"
+		customer = customers[i % len(customers)] if customers else None
+		if email not in known:
+			values = {
+				"first_name": "Load Caller",
+				"last_name": str(i),
+				"email_ids": [{"email_id": email, "is_primary": 1}],
+			}
+			if customer:
+				values["links"] = [{"link_doctype": "Customer", "link_name": customer}]
+			admin.call(None, "POST", resource("Contact"), json=values)
+		else:
+			links = admin.get_list(
+				"Dynamic Link",
+				[["parent", "=", known[email]], ["link_doctype", "=", "Customer"]],
+				["link_name"],
+				"Contact",
+			)
+			customer = links[0]["link_name"] if links else None
+		callers.append({"email": email, "customer": customer})
+	return callers
+
+
+def exists(admin: Client, doctype: str, name: str) -> bool:
+	return bool(admin.get_list(doctype, [["name", "=", name]], ["name"]))
+
+
 def names_of(admin: Client, doctype: str, fallback: list[str], exclude=()) -> list[str]:
 	"""The records of a doctype, without those the test suites leave behind (named "_...")."""
 	rows = admin.get_list(doctype, [], ["name"])
 	found = [r["name"] for r in rows if r["name"] not in exclude and not r["name"].startswith("_")]
 	return found or fallback
+
+
+def setup_issue_teams(admin: Client, n: int) -> None:
+	"""The Issue side's support teams, as an ERPNext desk that escalates issues between teams sets them up:
+	an Issue Type per team (the load groups' names) and an Assignment Rule per team, round robin over the
+	agents while the issue is open with that team, unassigned when it leaves the team, closed when it is
+	resolved. These are the rules itil_crm makes for its support groups (service_desk/assignment.py), so
+	both sides assign, reassign and close with the same Frappe machinery."""
+	users = [{"user": agent_email(i)} for i in range(n)]
+	if exists(admin, "Assignment Rule", "Load Issues"):  # the single rule of earlier versions of this script
+		admin.call(None, "PUT", resource("Assignment Rule", "Load Issues"), json={"disabled": 1})
+	for team, _tier, _next in GROUPS:
+		if not exists(admin, "Issue Type", team):
+			admin.call(
+				None, "POST", resource("Issue Type"), json={"__newname": team, "description": "Load team"}
+			)
+		literal = json.dumps(team)
+		values = {
+			"document_type": "Issue",
+			"priority": 1,
+			"disabled": 0,
+			"description": f"Issues of the team {team} go to its members.",
+			"rule": "Round Robin",
+			"assign_condition": f'issue_type == {literal} and status in ("Open", "Replied", "On Hold")',
+			"unassign_condition": f"issue_type != {literal}",
+			"close_condition": 'status in ("Resolved", "Closed")',
+			"users": users,
+			"assignment_days": [
+				{"day": d}
+				for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+			],
+		}
+		rule = f"Load Issues {team}"
+		if exists(admin, "Assignment Rule", rule):
+			admin.call(None, "PUT", resource("Assignment Rule", rule), json=values)
+		else:
+			admin.call(None, "POST", resource("Assignment Rule"), json={"__newname": rule, **values})
 
 
 # ------------------------------------------------------------------------------------------ scenarios
@@ -476,21 +577,64 @@ class ITIL(Target):
 			["Portal"],
 			exclude={"Monitoring Event", "Helpdesk Ticket", "ERPNext Issue"},
 		)
+		self.cis = names_of(admin, "ITIL Configuration Item", [])
+		self.callers = setup_callers(admin)
+		self.tickets = exists(admin, "DocType", "HD Ticket")
 		super().__init__(admin, run, agents, hot)
+		self.surround(admin)
 
 	def new(self, agent, loop, rng):
-		return {
+		"""As an agent logs a call: the caller's email (the app finds the contact and its customer), the
+		CI two times in three, impact and urgency, the channel, the first-line group (which assigns)."""
+		values = {
 			"subject": self.subject(agent, loop),
 			"description": f"<p>Reported by a caller during load run {self.run}.</p>",
 			**dict(zip(("impact", "urgency"), rng.choice(self.pairs))),
 			"channel": rng.choice(self.channels),
 			"support_group": GROUPS[0][0],
+			"caller_email": rng.choice(self.callers)["email"],
 		}
+		if self.cis and rng.random() < 2 / 3:
+			values["configuration_item"] = rng.choice(self.cis)
+		return values
 
 	def create_hot(self, admin: Client, i: int) -> str:
-		rng = random.Random(i)
-		doc = admin.call(None, "POST", resource(self.doctype), json=self.new(f"hot{i}", 0, rng))
+		"""The hot incidents have a Helpdesk ticket behind them (raised from it) where Helpdesk is installed:
+		every write to them goes to their ticket too."""
+		if self.tickets:
+			ticket = admin.call(
+				None,
+				"POST",
+				resource("HD Ticket"),
+				json={
+					"subject": f"[load {self.run}] Shared outage {i}",
+					"description": "<p>Everyone on the floor is affected.</p>",
+					"raised_by": self.callers[i % len(self.callers)]["email"],
+				},
+			)["data"]["name"]
+			name = admin.method(
+				None, "itil_crm.ticket_bridge.intake.raise_from_ticket", doctype="HD Ticket", name=ticket
+			)["name"]
+			admin.call(None, "PUT", resource(self.doctype, name), json={"support_group": GROUPS[0][0]})
+			return name
+		doc = admin.call(None, "POST", resource(self.doctype), json=self.new(f"hot{i}", 0, random.Random(i)))
 		return doc["data"]["name"]
+
+	def surround(self, admin: Client):
+		"""Open incidents around: each caller has OPEN_PER_CALLER open ones before the run (made once)."""
+		open_ = Counter(
+			r["caller_email"]
+			for r in admin.get_list(
+				self.doctype,
+				[["caller_email", "like", "load-caller-%"], ["status", "in", OPEN_INCIDENT]],
+				["caller_email"],
+			)
+		)
+		rng = random.Random(0)
+		for caller in self.callers:
+			for k in range(OPEN_PER_CALLER - open_[caller["email"]]):
+				values = self.new("around", k, rng) | {"caller_email": caller["email"]}
+				admin.call(None, "POST", resource(self.doctype), json=values)
 
 	def scenario(self, c: Client, agent: int, loop: int, rng: random.Random) -> None:
 		body = c.call("create", "POST", resource(self.doctype), json=self.new(agent, loop, rng))
@@ -558,17 +702,109 @@ class Issue(Target):
 		self.company = defaults.get("default_company") or (companies[0] if companies else None)
 		year = datetime.date.today().year
 		self.period = {"from_date": f"{year}-01-01", "to_date": f"{year}-12-31"}
+		self.callers = setup_callers(admin)
+		self.setup_sla(admin, year)
+		setup_issue_teams(admin, agents)
 		super().__init__(admin, run, agents, hot)
+		self.surround(admin)
+
+	def setup_sla(self, admin: Client, year: int):
+		"""ERPNext's service level agreements on, with a default agreement for Issue (as a support desk that
+		uses them has): response and resolution targets per priority, working days, holidays."""
+		admin.call(
+			None,
+			"PUT",
+			resource("Support Settings", "Support Settings"),
+			json={"track_service_level_agreement": 1},
+		)
+		found = admin.get_list(
+			"Service Level Agreement",
+			[["document_type", "=", "Issue"], ["default_service_level_agreement", "=", 1]],
+			["name", "enabled"],
+		)
+		if found:
+			if not found[0]["enabled"]:
+				admin.call(
+					None, "PUT", resource("Service Level Agreement", found[0]["name"]), json={"enabled": 1}
+				)
+			return
+		holidays = f"Load Holidays {year}"
+		if not exists(admin, "Holiday List", holidays):
+			admin.call(
+				None,
+				"POST",
+				resource("Holiday List"),
+				json={
+					"holiday_list_name": holidays,
+					"from_date": f"{year - 1}-01-01",
+					"to_date": f"{year + 1}-12-31",
+					"holidays": [{"holiday_date": f"{year}-12-25", "description": "Christmas"}],
+				},
+			)
+		admin.call(
+			None,
+			"POST",
+			resource("Service Level Agreement"),
+			json={
+				"service_level": "Load Issues SLA",
+				"document_type": "Issue",
+				"default_service_level_agreement": 1,
+				"enabled": 1,
+				"holiday_list": holidays,
+				"default_priority": self.priorities[0],
+				"apply_sla_for_resolution": 1,
+				"priorities": [
+					{
+						"priority": p,
+						"response_time": 4 * 3600,
+						"resolution_time": 24 * 3600,
+						"default_priority": int(i == 0),
+					}
+					for i, p in enumerate(self.priorities)
+				],
+				"sla_fulfilled_on": [{"status": "Resolved"}, {"status": "Closed"}],
+				"pause_sla_on": [{"status": "On Hold"}],
+				"support_and_resolution": [
+					{"workday": d, "start_time": "00:00:00", "end_time": "23:59:59"}
+					for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+				],
+			},
+		)
 
 	def new(self, agent, loop, rng):
-		# no issue type: itil_crm's Ticket Intake raises incidents only from the "Incident" type
+		"""As an agent logs a customer's call: its contact's email, its customer, a priority.
+		(No issue type: itil_crm's Ticket Intake raises incidents only from the "Incident" type.)"""
+		caller = rng.choice(self.callers)
 		values = {
 			"subject": self.subject(agent, loop),
 			"description": f"<p>Reported by a customer during load run {self.run}.</p>",
+			"raised_by": caller["email"],
+			"issue_type": GROUPS[0][0],  # the first-line team (its rule assigns)
 		}
+		if caller["customer"]:
+			values["customer"] = caller["customer"]
 		if self.priorities:
 			values["priority"] = rng.choice(self.priorities)
 		return values
+
+	def surround(self, admin: Client):
+		"""Open issues around: each caller has OPEN_PER_CALLER open ones before the run (made once)."""
+		open_ = Counter(
+			r["raised_by"]
+			for r in admin.get_list(
+				self.doctype,
+				[["raised_by", "like", "load-caller-%"], ["status", "in", OPEN_ISSUE]],
+				["raised_by"],
+			)
+		)
+		rng = random.Random(0)
+		for caller in self.callers:
+			for k in range(OPEN_PER_CALLER - open_[caller["email"]]):
+				values = self.new("around", k, rng) | {
+					"raised_by": caller["email"],
+					"customer": caller["customer"],
+				}
+				admin.call(None, "POST", resource(self.doctype), json={k: v for k, v in values.items() if v})
 
 	def create_hot(self, admin: Client, i: int) -> str:
 		doc = admin.call(None, "POST", resource(self.doctype), json=self.new(f"hot{i}", 0, random.Random(i)))
@@ -579,16 +815,9 @@ class Issue(Target):
 		if body:
 			name = body["data"]["name"]
 			self.common(c, agent, loop, name, rng)
-			tok = self.token(agent, loop, "e")
-			if c.method(
-				"escalate",
-				"frappe.desk.form.assign_to.add",
-				doctype=self.doctype,
-				name=name,
-				assign_to=[agent_email((agent + 1) % self.agents)],
-				description=tok,
-			):
-				self.ledger.add("children", name, tok)
+			# escalating an issue to the next team: its team changes, and the teams' rules reassign it
+			if c.call("escalate", "PUT", resource(self.doctype, name), json={"issue_type": GROUPS[1][0]}):
+				self.ledger.field(name, "issue_type", GROUPS[1][0])
 			tok = self.token(agent, loop, "r")
 			if c.call(
 				"resolve",
@@ -635,6 +864,67 @@ class Issue(Target):
 		return [(r["reference_name"], r["description"]) for r in rows]
 
 
+# ------------------------------------------------------------------------------------------- lock waits
+
+LOCK_WAITS = """select l.lock_table, l.lock_index, l.lock_mode, l.lock_data
+	from information_schema.innodb_lock_waits w
+	join information_schema.innodb_locks l on l.lock_id = w.requested_lock_id"""
+COUNTERS = "show global status where Variable_name in ('Innodb_row_lock_waits', 'Innodb_row_lock_time', 'Innodb_deadlocks')"
+
+
+class LockWatch:
+	"""With MariaDB's root password (``--db-password``): InnoDB's row lock waits and deadlocks during a
+	target's run (server-wide counters), and which rows were waited for (information_schema sampled every
+	0.2 s: table, index, key)."""
+
+	def __init__(self, password: str | None):
+		self.db = None
+		if password:
+			import pymysql
+
+			self.db = pymysql.connect(host="127.0.0.1", user="root", password=password, autocommit=True)
+		self.samples = Counter()
+		self.stop = threading.Event()
+
+	def counters(self) -> dict:
+		with self.db.cursor() as cur:
+			cur.execute(COUNTERS)
+			return {k: int(v) for k, v in cur.fetchall()}
+
+	def __enter__(self):
+		if self.db:
+			self.before = self.counters()
+			self.thread = threading.Thread(target=self.sample, daemon=True)
+			self.thread.start()
+		return self
+
+	def sample(self):
+		with self.db.cursor() as cur:
+			while not self.stop.wait(0.2):
+				cur.execute(LOCK_WAITS)
+				for table, index, mode, data in cur.fetchall():
+					key = (data or "")[:60]
+					self.samples[f"{table.split('.')[-1]} {index or ''} {mode} {key}"] += 1
+
+	def __exit__(self, *exc):
+		if self.db:
+			self.stop.set()
+			self.thread.join()
+			after = self.counters()
+			self.delta = {k: after[k] - self.before.get(k, 0) for k in after}
+
+	def report(self) -> None:
+		if not self.db:
+			return
+		d = self.delta
+		print(
+			f"InnoDB (whole server): {d.get('Innodb_row_lock_waits', 0)} row lock waits, "
+			f"{d.get('Innodb_row_lock_time', 0) / 1000:.1f} s waited, {d.get('Innodb_deadlocks', 0)} deadlocks"
+		)
+		for key, n in self.samples.most_common(8):
+			print(f"  {n:5d} x waiting for {key}")
+
+
 # ------------------------------------------------------------------------------------------------ run
 
 
@@ -672,6 +962,11 @@ def run_agent(target: Target, args, keys, i, stats: Stats, budget: Budget, warm_
 	client = Client(args.url, args.site, stats, budget, keys[i])
 	rng = random.Random(f"{target.run}-{i}-{warm_up}")
 	loop = 0 if warm_up else 1
+	if not warm_up and args.stagger:
+		# agents do not all click at the same instant: started together, they would move in lockstep
+		# (everyone creating, then everyone escalating...) and each operation would be timed against a
+		# queue made of its own kind only
+		time.sleep(rng.uniform(0, args.stagger))
 	try:
 		while True:
 			target.scenario(client, i, loop, rng)
@@ -821,6 +1116,13 @@ def main():
 	parser.add_argument(
 		"--errors-log", metavar="FILE", help="append every error and its traceback (JSON lines)"
 	)
+	parser.add_argument("--db-password", help="MariaDB's root password: report lock waits and deadlocks")
+	parser.add_argument(
+		"--stagger",
+		type=float,
+		default=10.0,
+		help="agents start at random moments within this many seconds (0: all at once, in lockstep)",
+	)
 	args = parser.parse_args()
 	args.agents = args.agents or (10 if args.smoke else 50)
 	args.seconds = args.seconds or (20 if args.smoke else 120)
@@ -861,12 +1163,14 @@ def main():
 	rows = {}
 	try:
 		for target in targets:
-			stats, wall = load(target, args, args.keys, warm=True)
+			with LockWatch(args.db_password) as locks:
+				stats, wall = load(target, args, args.keys, warm=True)
 			try:
 				checked, lost = target.verify(admin)
 			except Exception as e:
 				checked, lost = target.ledger.count, [f"could not read back: {str(e)[:300]}"]
 			rows[target.doctype] = report(target, stats, wall, checked, lost, args)
+			locks.report()
 			failed = failed or bool(stats.errors) or bool(lost)
 		if len(rows) == 2:
 			compare(rows["ITIL Incident"], rows["Issue"])
