@@ -477,6 +477,23 @@ class Target:
 		self.ledger = Ledger()
 		self.hot = [self.create_hot(admin, i) for i in range(hot)]
 
+	def surround(self, admin: Client):
+		"""Open tickets around: each caller has OPEN_PER_CALLER open ones before the run (made once)."""
+		field = self.caller_field
+		open_ = Counter(
+			r[field]
+			for r in admin.get_list(
+				self.doctype,
+				[[field, "like", "load-caller-%"], ["status", "in", self.open_statuses]],
+				[field],
+			)
+		)
+		rng = random.Random(0)
+		for caller in self.callers:
+			for k in range(OPEN_PER_CALLER - open_[caller["email"]]):
+				values = self.new("around", k, rng) | self.from_caller(caller)
+				admin.call(None, "POST", resource(self.doctype), json={k: v for k, v in values.items() if v})
+
 	def token(self, agent, loop, step) -> str:
 		return f"LD{self.run}-{self.doctype[:3].lower()}{agent}-{loop}-{step}"
 
@@ -565,6 +582,11 @@ class Target:
 
 class ITIL(Target):
 	label, doctype, escalation_kind = "ITIL Incident", "ITIL Incident", "escalation row"
+	caller_field, open_statuses = "caller_email", OPEN_INCIDENT
+
+	@staticmethod
+	def from_caller(caller: dict) -> dict:
+		return {"caller_email": caller["email"]}  # the app finds the contact and its customer
 
 	def __init__(self, admin: Client, run: str, agents: int, hot: int):
 		matrix = admin.call(None, "GET", resource("ITIL Settings", "ITIL Settings"))["data"][
@@ -619,22 +641,6 @@ class ITIL(Target):
 			return name
 		doc = admin.call(None, "POST", resource(self.doctype), json=self.new(f"hot{i}", 0, random.Random(i)))
 		return doc["data"]["name"]
-
-	def surround(self, admin: Client):
-		"""Open incidents around: each caller has OPEN_PER_CALLER open ones before the run (made once)."""
-		open_ = Counter(
-			r["caller_email"]
-			for r in admin.get_list(
-				self.doctype,
-				[["caller_email", "like", "load-caller-%"], ["status", "in", OPEN_INCIDENT]],
-				["caller_email"],
-			)
-		)
-		rng = random.Random(0)
-		for caller in self.callers:
-			for k in range(OPEN_PER_CALLER - open_[caller["email"]]):
-				values = self.new("around", k, rng) | {"caller_email": caller["email"]}
-				admin.call(None, "POST", resource(self.doctype), json=values)
 
 	def scenario(self, c: Client, agent: int, loop: int, rng: random.Random) -> None:
 		body = c.call("create", "POST", resource(self.doctype), json=self.new(agent, loop, rng))
@@ -694,6 +700,11 @@ class ITIL(Target):
 
 class Issue(Target):
 	label, doctype, escalation_kind = "ERPNext Issue", "Issue", "assignment"
+	caller_field, open_statuses = "raised_by", OPEN_ISSUE
+
+	@staticmethod
+	def from_caller(caller: dict) -> dict:
+		return {"raised_by": caller["email"], "customer": caller["customer"]}
 
 	def __init__(self, admin: Client, run: str, agents: int, hot: int):
 		self.priorities = names_of(admin, "Issue Priority", [])
@@ -786,25 +797,6 @@ class Issue(Target):
 		if self.priorities:
 			values["priority"] = rng.choice(self.priorities)
 		return values
-
-	def surround(self, admin: Client):
-		"""Open issues around: each caller has OPEN_PER_CALLER open ones before the run (made once)."""
-		open_ = Counter(
-			r["raised_by"]
-			for r in admin.get_list(
-				self.doctype,
-				[["raised_by", "like", "load-caller-%"], ["status", "in", OPEN_ISSUE]],
-				["raised_by"],
-			)
-		)
-		rng = random.Random(0)
-		for caller in self.callers:
-			for k in range(OPEN_PER_CALLER - open_[caller["email"]]):
-				values = self.new("around", k, rng) | {
-					"raised_by": caller["email"],
-					"customer": caller["customer"],
-				}
-				admin.call(None, "POST", resource(self.doctype), json={k: v for k, v in values.items() if v})
 
 	def create_hot(self, admin: Client, i: int) -> str:
 		doc = admin.call(None, "POST", resource(self.doctype), json=self.new(f"hot{i}", 0, random.Random(i)))

@@ -31,11 +31,18 @@ def shot(page, name: str) -> None:
 
 
 def api(page, base_url: str, method: str, path: str, values: dict | None = None) -> dict:
+	headers = {"Content-Type": "application/json"}
+	# a session that has loaded the desk wants the desk's CSRF token with its writes
+	token = (
+		page.evaluate("() => (window.frappe && frappe.csrf_token) || ''") if page.url != "about:blank" else ""
+	)
+	if token:
+		headers["X-Frappe-CSRF-Token"] = token
 	answer = page.request.fetch(
 		f"{base_url}{path}",
 		method=method,
 		data=json.dumps(values) if values is not None else None,
-		headers={"Content-Type": "application/json"},
+		headers=headers,
 	)
 	assert answer.ok, answer.text()
 	return answer.json()
@@ -342,10 +349,23 @@ def test_the_planning_views_onboarding_and_pdf(desk, base_url):
 		assert answer.ok, answer.text()[:500]
 		assert answer.body().startswith(b"%PDF"), answer.body()[:200]
 
+	# the widget shows while a step is left: where the site's admin has done them all (the suites before
+	# this one do), the steps are reopened for the check and put back as they were after it
+	steps = api(
+		page,
+		base_url,
+		"GET",
+		"/api/resource/Onboarding Step?fields="
+		+ quote('["name", "is_complete"]')
+		+ "&filters="
+		+ quote('[["name", "like", "ITIL %"]]'),
+	)["data"]
+	setup = api(page, base_url, "GET", "/api/resource/Module Onboarding/ITIL Setup")["data"]["is_complete"]
+	for step in steps:
+		api(page, base_url, "PUT", f"/api/resource/Onboarding Step/{quote(step['name'])}", {"is_complete": 0})
+	api(page, base_url, "PUT", "/api/resource/Module Onboarding/ITIL Setup", {"is_complete": 0})
 	page.goto(f"{base_url}/app/itil")
 	onboarding = page.locator(".onboarding-widget-box", has_text="Set Up ITIL Service Management")
-	if api(page, base_url, "GET", "/api/resource/Module Onboarding/ITIL Setup")["data"]["is_complete"]:
-		pytest.skip("this site's admin has completed the ITIL onboarding")
 	onboarding.wait_for(timeout=20000)
 	for step in (
 		"Review the Priority Matrix",
@@ -354,3 +374,7 @@ def test_the_planning_views_onboarding_and_pdf(desk, base_url):
 	):
 		assert step in onboarding.inner_text(), step
 	shot(page, "15-onboarding")
+	for step in steps:
+		path = f"/api/resource/Onboarding Step/{quote(step['name'])}"
+		api(page, base_url, "PUT", path, {"is_complete": step["is_complete"]})
+	api(page, base_url, "PUT", "/api/resource/Module Onboarding/ITIL Setup", {"is_complete": setup})

@@ -363,13 +363,17 @@ def send(client, method: str, payload: dict, encoding: str, docnames: dict):
 	return client.call(verb, path, **{"params" if verb == "GET" else "data": fields})
 
 
+def fuzzed(method, callers, site_db, names):
+	"""What a fuzz test of one method needs: (its caller, its parameters, the tables watched, the tables it
+	may write on refusal, the records its doc methods run on)."""
+	who, params = METHODS[method]
+	docnames = {"ITIL Incident": names["incident"], "ITIL Service Calendar": names["calendar"]}
+	return callers[who], params, watched_tables(site_db), KEPT_ON_REFUSAL.get(method, set()), docnames
+
+
 @pytest.mark.parametrize("method", sorted(METHODS))
 def test_whitelisted_methods_refuse_bad_input_cleanly(method, callers, site_db, names):
-	who, params = METHODS[method]
-	client = callers[who]
-	tables = watched_tables(site_db)
-	kept = KEPT_ON_REFUSAL.get(method, set())
-	docnames = {"ITIL Incident": names["incident"], "ITIL Service Calendar": names["calendar"]}
+	client, params, tables, kept, docnames = fuzzed(method, callers, site_db, names)
 
 	@FUZZ
 	@given(args=st.fixed_dictionaries({p: bad_values() for p in params}), encoding=st.sampled_from(ENCODINGS))
@@ -391,11 +395,7 @@ FAILED_SHAPES: list[str] = []
 @pytest.mark.parametrize("method", sorted(METHODS))
 def test_every_parameter_refuses_every_shape_cleanly(method, callers, site_db, names):
 	"""Each parameter in turn gets each shape of SHAPES (the others valid), as form fields and as JSON."""
-	who, params = METHODS[method]
-	client = callers[who]
-	tables = watched_tables(site_db)
-	kept = KEPT_ON_REFUSAL.get(method, set())
-	docnames = {"ITIL Incident": names["incident"], "ITIL Service Calendar": names["calendar"]}
+	client, params, tables, kept, docnames = fuzzed(method, callers, site_db, names)
 	valid = VALID.get(method, lambda n: {})(names)
 	cases = [({}, "(no argument)", "-")] + [
 		(
