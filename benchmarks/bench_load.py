@@ -562,7 +562,7 @@ class Target:
 				["reference_name", "content"],
 			):
 				comments[r["reference_name"]] += r["content"] or ""
-			for parent, text in self.child_texts(admin, chunk):
+			for parent, text in self.child_texts(admin, chunk) if led.children else ():
 				children[parent] += text or ""
 		for (name, field), tok in led.fields.items():
 			if tok not in str((docs.get(name) or {}).get(field) or ""):
@@ -699,7 +699,7 @@ class ITIL(Target):
 
 
 class Issue(Target):
-	label, doctype, escalation_kind = "ERPNext Issue", "Issue", "assignment"
+	label, doctype = "ERPNext Issue", "Issue"  # its escalation leaves a field, not a record
 	caller_field, open_statuses = "raised_by", OPEN_ISSUE
 
 	@staticmethod
@@ -846,14 +846,6 @@ class Issue(Target):
 			ignore_prepared_report=0,
 			are_default_filters=0,
 		)
-
-	def child_texts(self, admin: Client, chunk):
-		rows = admin.get_list(
-			"ToDo",
-			[["reference_type", "=", self.doctype], ["reference_name", "in", chunk]],
-			["reference_name", "description"],
-		)
-		return [(r["reference_name"], r["description"]) for r in rows]
 
 
 # ------------------------------------------------------------------------------------------- lock waits

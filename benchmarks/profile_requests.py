@@ -38,24 +38,6 @@ def owner(stack: list[dict]) -> str:
 	return "?"
 
 
-def app_owner(stack: list[dict]) -> str:
-	"""The innermost frame of an app other than frappe (itil_crm, erpnext, helpdesk), else the owner."""
-	for frame in reversed(stack):
-		if not frame["filename"].startswith("frappe/"):
-			return f"{frame['filename'].removesuffix('.py')}:{frame['function']}"
-	return owner(stack)
-
-
-def innodb_locks(db) -> dict:
-	if db is None:
-		return {}
-	with db.cursor() as cur:
-		cur.execute(
-			"show global status where Variable_name in ('Innodb_row_lock_waits', 'Innodb_row_lock_time')"
-		)
-		return {k: int(v) for k, v in cur.fetchall()}
-
-
 def main():
 	parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 	parser.add_argument("--url", default="http://127.0.0.1:8020")
@@ -64,19 +46,19 @@ def main():
 	parser.add_argument("--loops", type=int, default=20)
 	parser.add_argument("--top", type=int, default=12)
 	parser.add_argument("--target", choices=("itil", "issue", "both"), default="both")
-	parser.add_argument("--db-password", default="root", help="MariaDB root password, for lock counters")
+	parser.add_argument("--db-password", default="root", help="MariaDB root password, for lock waits")
 	parser.add_argument("--stacks", action="store_true", help="attribute statements to code (slower)")
 	parser.add_argument("--profile", action="store_true", help="cProfile each request: functions by time")
 	parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
 	args = parser.parse_args()
 
-	db = None
 	try:
-		import pymysql
-
-		db = pymysql.connect(host="127.0.0.1", user="root", password=args.db_password, autocommit=True)
-	except Exception as e:  # the lock counters are optional
-		print(f"(no InnoDB lock counters: {e})")
+		probe = bl.LockWatch(args.db_password)
+		if probe.db:
+			probe.db.close()
+	except Exception as e:  # the lock waits are optional
+		print(f"(no InnoDB lock waits: {e})")
+		args.db_password = None
 
 	admin = bl.Client(args.url, args.site)
 	admin.call(None, "POST", "/api/method/login", data={"usr": "Administrator", "pwd": args.admin_password})
@@ -101,20 +83,19 @@ def main():
 			profile=int(args.profile),
 			record_jobs=0,
 		)
-		locks_before = innodb_locks(db)
-		for loop in range(args.loops):
-			target.scenario(client, 0, loop, rng)
-		locks_after = innodb_locks(db)
+		with bl.LockWatch(args.db_password) as locks:
+			for loop in range(args.loops):
+				target.scenario(client, 0, loop, rng)
 		admin.method(None, "frappe.recorder.stop")
 		time.sleep(1)
 		recorded = admin.method(None, "frappe.recorder.export_data") or []
 		admin.method(None, "frappe.recorder.delete")
-		results[target.label] = summarise(target.label, stats, recorded, args, locks_before, locks_after)
+		results[target.label] = summarise(target.label, stats, recorded, args, locks)
 	if args.json:
 		Path(args.json).write_text(json.dumps(results, indent=1))
 
 
-def summarise(label, stats: bl.Stats, recorded: list[dict], args, before: dict, after: dict) -> dict:
+def summarise(label, stats: bl.Stats, recorded: list[dict], args, locks: bl.LockWatch) -> dict:
 	per_op = defaultdict(list)
 	for r in recorded:
 		op = (r.get("headers") or {}).get("X-Load-Op")
@@ -123,10 +104,7 @@ def summarise(label, stats: bl.Stats, recorded: list[dict], args, before: dict, 
 	print(f"\n== {label}: one agent, {args.loops} scenarios, no contention ==")
 	for op, line, _trace in stats.errors[:5]:
 		print(f"  error: {op}: {line}")
-	if before:
-		waits = after["Innodb_row_lock_waits"] - before["Innodb_row_lock_waits"]
-		ms = after["Innodb_row_lock_time"] - before["Innodb_row_lock_time"]
-		print(f"InnoDB row lock waits during the run: {waits} ({ms} ms), all sites of the server")
+	locks.report()
 	print(
 		f"  {'operation':<13}{'n':>5}{'client p50':>12}{'server':>9}{'stmts':>8}{'sql ms':>9}{'python ms':>11}"
 	)

@@ -28,11 +28,19 @@ def prefix(year: int) -> str:
 	return f"INC-{year}-"
 
 
+SLUG = "_seq"  # Frappe's sequence API names a sequence <its base><slug>
+
+
+def base_of(year: int) -> str:
+	return f"itil_incident_{year}"
+
+
 def sequence_of(year: int) -> str:
-	return f"itil_incident_{year}_seq"
+	return base_of(year) + SLUG
 
 
-def _years_with_sequences() -> set[int]:
+def stored_years() -> set[int]:
+	"""The years whose sequence is in the database (read there, not from the cache)."""
 	if frappe.db.db_type == "postgres":
 		rows = frappe.db.sql(
 			"select sequence_name from information_schema.sequences where sequence_name like 'itil_incident_%%_seq'"
@@ -44,14 +52,14 @@ def _years_with_sequences() -> set[int]:
 		)
 	years = set()
 	for (name,) in rows:
-		year = name.removeprefix("itil_incident_").removesuffix("_seq")
+		year = name.removeprefix(base_of("")).removesuffix(SLUG)
 		if year.isdigit():
 			years.add(int(year))
 	return years
 
 
 def years_with_sequences() -> set[int]:
-	return set(frappe.cache.get_value(CACHE_KEY, generator=lambda: sorted(_years_with_sequences())))
+	return set(frappe.cache.get_value(CACHE_KEY, generator=lambda: sorted(stored_years())))
 
 
 def last_number(year: int) -> int:
@@ -72,13 +80,11 @@ def ensure_sequences(years: list[int] | None = None) -> list[int]:
 	each starts after the last number given in its year. Idempotent. The years made."""
 	this_year = int(frappe.utils.nowdate()[:4])
 	made = []
-	existing = _years_with_sequences()
+	existing = stored_years()
 	for year in years or (this_year, this_year + 1):
 		if year in existing:
 			continue
-		create_sequence(
-			f"itil_incident_{year}", slug="_seq", start_value=last_number(year) + 1, check_not_exists=True
-		)
+		create_sequence(base_of(year), slug=SLUG, start_value=last_number(year) + 1, check_not_exists=True)
 		made.append(year)
 	frappe.cache.delete_value(CACHE_KEY)
 	return made
@@ -86,7 +92,7 @@ def ensure_sequences(years: list[int] | None = None) -> list[int]:
 
 def drop_sequences() -> None:
 	"""Uninstall: the sequences go with the app."""
-	for year in _years_with_sequences():
+	for year in stored_years():
 		frappe.db.sql_ddl(f"drop sequence if exists {sequence_of(year)}")
 	frappe.cache.delete_value(CACHE_KEY)
 
@@ -100,10 +106,10 @@ def next_name(doc) -> str | None:
 		return None
 	name = _take(year)
 	if frappe.db.exists("ITIL Incident", name):  # the naming series gave numbers since: catch up, once
-		set_next_val(f"itil_incident_{year}", last_number(year), slug="_seq", is_val_used=True)
+		set_next_val(base_of(year), last_number(year), slug=SLUG, is_val_used=True)
 		name = _take(year)
 	return name
 
 
 def _take(year: int) -> str:
-	return f"{prefix(year)}{get_next_val(f'itil_incident_{year}', slug='_seq'):0{DIGITS}d}"
+	return f"{prefix(year)}{get_next_val(base_of(year), slug=SLUG):0{DIGITS}d}"

@@ -54,12 +54,13 @@ def decide(doc) -> PriorityDecision:
 	if settings.key_customer_impact and (why := key_account_reason(doc)):
 		impact_floors.append(Floor(settings.key_customer_impact, why))
 	if settings.critical_ci_impact and doc.configuration_item:
-		# the CI's criticality, fetched with the link's validation (fetch_from) earlier in this save
-		criticality = doc.get("ci_criticality")
-		if criticality is None:
-			criticality = frappe.db.get_value(
-				"ITIL Configuration Item", doc.configuration_item, "criticality"
-			)
+		# the CI's criticality, fetched by Frappe's link validation (fetch_from) before this save's validate,
+		# unless the save skips that validation
+		criticality = (
+			frappe.db.get_value("ITIL Configuration Item", doc.configuration_item, "criticality")
+			if doc.flags.ignore_links
+			else doc.ci_criticality
+		)
 		if criticality == "Critical":
 			impact_floors.append(
 				Floor(

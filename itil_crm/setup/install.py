@@ -224,6 +224,6 @@ def leftovers() -> dict:
 		if frappe.db.table_exists("HD Form Script")
 		else [],
 		"Tables": [t for t in frappe.db.get_tables(cached=False) if t.startswith("tabITIL ")],
-		"Sequences": sorted(numbers._years_with_sequences()),
+		"Sequences": sorted(numbers.stored_years()),
 	}
 	return {k: v for k, v in found.items() if v}
