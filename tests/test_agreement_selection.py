@@ -54,7 +54,7 @@ cands = st.lists(
 		selection_order=st.integers(0, 5),
 		customer=st.sampled_from([None, "Acme", "Other"]),
 		customer_type=st.just("Customer"),
-		customer_group=st.sampled_from([None, "Retail"]),
+		customer_group=st.sampled_from([None, "Retail", "Mid", "Top", "Other"]),
 		is_default=st.booleans(),
 	),
 	max_size=8,
@@ -66,3 +66,41 @@ cands = st.lists(
 def test_choice_does_not_depend_on_input_order(cands, data):
 	shuffled = data.draw(st.permutations(cands))
 	assert pick(cands) == pick(list(shuffled))
+
+
+def test_nested_customer_groups_nearest_group_wins():
+	"""ERPNext's customer group tree: Acme is in "Retail North", under "Retail", under "All Customer Groups"."""
+	tree = ("Retail North", "Retail", "All Customer Groups")
+	top = Candidate("Everyone Bronze", 1, customer_group="All Customer Groups")
+	retail = Candidate("Retail Silver", 50, customer_group="Retail")
+	north = Candidate("North Gold", 90, customer_group="Retail North")
+	default = Candidate("Standard", 0, is_default=True)
+	assert pick([default, top, retail], group=tree).agreement == "Retail Silver"
+	assert "parent group of Retail North" in pick([default, retail], group=tree).reason
+	# the nearest group wins over a lower selection order further up
+	assert pick([default, top, retail, north], group=tree).agreement == "North Gold"
+	assert pick([default, top], group=tree).agreement == "Everyone Bronze"
+	# a group below the customer's, or beside it, never applies
+	assert pick([default, north], group=("Retail", "All Customer Groups")).agreement == "Standard"
+	# the customer's own agreement still comes first
+	own = Candidate("Acme Own", 99, customer_type="Customer", customer="Acme")
+	assert pick([top, retail, north, own], group=tree).agreement == "Acme Own"
+
+
+@given(
+	cands=cands,
+	depth=st.integers(1, 3),
+)
+def test_a_group_agreement_applies_only_along_the_customers_branch(cands, depth):
+	branch = ("Retail", "Mid", "Top")[:depth]
+	sel = pick(cands, group=branch)
+	chosen = next((c for c in cands if c.name == sel.agreement), None)
+	if chosen is not None and chosen.customer_group and not chosen.customer:
+		assert chosen.customer_group in branch
+		# no candidate of a nearer group of the branch was passed over
+		nearer = branch[: branch.index(chosen.customer_group)]
+		assert not any(
+			c.customer_group in nearer and c.enabled and not c.customer
+			for c in cands
+			if c.name != chosen.name
+		)

@@ -31,12 +31,14 @@ def load_agreement(name: str | None) -> Agreement | None:
 	if not name:
 		return None
 	doc = frappe.get_cached_doc("ITIL Service Agreement", name)
-	key = ("agreement", name, str(doc.modified))
+	calendar = load_calendar(doc.service_calendar)
+	# keyed by the calendar too: a calendar changed in this request (a holiday added) is seen at once
+	key = ("agreement", name, str(doc.modified), id(calendar))
 	cache = _cache()
 	if key not in cache:
 		cache[key] = Agreement(
 			name=doc.name,
-			calendar=load_calendar(doc.service_calendar),
+			calendar=calendar,
 			targets={
 				row.priority: Target(float(row.response_time), float(row.resolution_time))
 				for row in doc.targets

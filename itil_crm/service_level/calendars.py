@@ -1,10 +1,13 @@
 """Service calendars that follow the site's time zone (System Settings) unless an admin chose one."""
 
 import frappe
+from frappe.utils import get_system_timezone
 
 
 def system_timezone() -> str:
-	return frappe.db.get_single_value("System Settings", "time_zone") or "UTC"
+	"""The site's zone as Frappe applies it to every stored datetime: System Settings, else Frappe's own
+	fallback (a site whose zone was never set), so that calendars and stored times agree."""
+	return frappe.db.get_single_value("System Settings", "time_zone") or get_system_timezone()
 
 
 def follow_system_time_zone(doc=None, method=None) -> list[str]:

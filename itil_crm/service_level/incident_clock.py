@@ -88,35 +88,55 @@ def apply(doc, result: ClockResult | None, now) -> None:
 		doc.sla_notified = (
 			before.sla_notified if before else frappe.db.get_value(doc.doctype, doc.name, "sla_notified")
 		)
-	if result is None:
-		doc.update(
-			{
-				"sla_status": "",
-				"response_by": None,
-				"resolution_by": None,
-				"response_elapsed": 0,
-				"resolution_elapsed": 0,
-				"paused_seconds": 0,
-				"next_sla_check": None,
-			}
-		)
-		return
 	doc.update(
-		{
-			"sla_status": result.status,
-			"response_by": site_time.naive(result.response_by),
-			"resolution_by": site_time.naive(result.resolution_by),
-			"response_elapsed": result.response_elapsed,
-			"resolution_elapsed": result.resolution_elapsed,
-			"paused_seconds": result.paused_seconds,
-			"first_responded_on": site_time.naive(result.responded_on)
-			if result.responded_on
-			else doc.first_responded_on,
-			"next_sla_check": site_time.naive(
-				next_check(doc.service_agreement, doc.status, result, doc.sla_notified, now)
-			),
-		}
+		clock_values(doc.service_agreement, doc.status, result, doc.sla_notified, now, doc.first_responded_on)
 	)
+
+
+CLOCK_FIELDS = (
+	"sla_status",
+	"response_by",
+	"resolution_by",
+	"response_elapsed",
+	"resolution_elapsed",
+	"paused_seconds",
+	"first_responded_on",
+	"next_sla_check",
+)
+
+
+def clock_values(
+	agreement_name: str | None,
+	status: str,
+	result: ClockResult | None,
+	notified,
+	now,
+	first_responded_on=None,
+) -> dict:
+	"""What an incident stores of its clock (CLOCK_FIELDS), as naive datetimes in the system zone."""
+	if result is None:
+		return {
+			"sla_status": "",
+			"response_by": None,
+			"resolution_by": None,
+			"response_elapsed": 0,
+			"resolution_elapsed": 0,
+			"paused_seconds": 0,
+			"first_responded_on": first_responded_on,
+			"next_sla_check": None,
+		}
+	return {
+		"sla_status": result.status,
+		"response_by": site_time.naive(result.response_by),
+		"resolution_by": site_time.naive(result.resolution_by),
+		"response_elapsed": result.response_elapsed,
+		"resolution_elapsed": result.resolution_elapsed,
+		"paused_seconds": result.paused_seconds,
+		"first_responded_on": site_time.naive(result.responded_on)
+		if result.responded_on
+		else first_responded_on,
+		"next_sla_check": site_time.naive(next_check(agreement_name, status, result, notified, now)),
+	}
 
 
 def notified_keys(text: str | None) -> set[str]:

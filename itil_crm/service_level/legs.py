@@ -26,6 +26,7 @@ MOVING = (
 	"due_by",
 	"breached",
 	"caused_sla_breach",
+	"breach_alerted",
 )
 FIELDS = (
 	"support_group",
@@ -70,9 +71,18 @@ class Legs:
 		return next((leg for leg in self.rows if leg.name == name), None)
 
 	def newly_breached(self) -> list:
-		"""The legs whose breach this save records first (the sweep alerts only legs it finds unmarked, so
-		a save in between, an update, an escalation or a resolution after the due time, alerts them)."""
-		return [leg for leg in self.stored if leg.breached and not self.as_read[leg.name]["breached"]]
+		"""The legs whose breach this save records first and nobody alerted yet (the sweep alerts only legs
+		it finds unalerted, so a save in between, an update, an escalation or a resolution after the due
+		time, alerts them). Marked alerted: a leg is alerted once, even when a priority change lengthens
+		its target and it overruns the new one too."""
+		found = [
+			leg
+			for leg in self.stored
+			if leg.breached and not self.as_read[leg.name]["breached"] and not leg.breach_alerted
+		]
+		for leg in found:
+			leg.breach_alerted = 1
+		return found
 
 	def write(self, incident: str) -> None:
 		"""New legs in one statement; a stored leg that moved, by its name."""
@@ -80,14 +90,14 @@ class Legs:
 			leg.incident = incident
 		insert_records(DOCTYPE, ("idx", "incident", *FIELDS), self.new)
 		for leg in self.stored:
-			changed = {f: leg.get(f) for f in MOVING if _differs(leg.get(f), self.as_read[leg.name][f])}
+			changed = {f: leg.get(f) for f in MOVING if differs(leg.get(f), self.as_read[leg.name][f])}
 			if changed:
 				frappe.db.set_value(DOCTYPE, leg.name, changed, update_modified=False)
 		self.stored, self.new = self.rows, []
 		self.as_read = {leg.name: {f: leg.get(f) for f in MOVING} for leg in self.stored}
 
 
-def _differs(a, b) -> bool:
+def differs(a, b) -> bool:
 	if isinstance(a, int | float) or isinstance(b, int | float):
 		return round(float(a or 0), 6) != round(float(b or 0), 6)
 	return str(a or "") != str(b or "")
@@ -148,6 +158,7 @@ def update_legs(doc, legs: Legs, events: list[Event], now) -> list:
 				"outcome": "Open",
 				"breached": 0,
 				"caused_sla_breach": 0,
+				"breach_alerted": 0,
 			}
 		)
 	time_legs(doc, legs.rows, events, now)

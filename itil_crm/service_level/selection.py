@@ -60,17 +60,33 @@ def read_candidates() -> list[Candidate]:
 	]
 
 
-def customer_group_of(customer_type: str | None, customer: str | None) -> str | None:
-	if customer_type == "Customer" and customer and is_installed("erpnext"):
-		return frappe.db.get_value("Customer", customer, "customer_group")
-	return None
+def customer_groups_of(customer_type: str | None, customer: str | None) -> tuple[str, ...]:
+	"""An ERPNext customer's group and the groups above it, nearest first (one query on the group tree)."""
+	if customer_type != "Customer" or not customer or not is_installed("erpnext"):
+		return ()
+	customer_row = frappe.qb.DocType("Customer")
+	group = frappe.qb.DocType("Customer Group")
+	above = frappe.qb.DocType("Customer Group").as_("above")
+	rows = (
+		frappe.qb.from_(customer_row)
+		.join(group)
+		.on(group.name == customer_row.customer_group)
+		.join(above)
+		.on((above.lft <= group.lft) & (above.rgt >= group.rgt))
+		.select(above.name)
+		.where(customer_row.name == customer)
+		.orderby(above.lft, order=frappe.qb.desc)
+	).run()
+	return tuple(r[0] for r in rows)
 
 
 def select_for(doc) -> Selection:
+	found = candidates()
 	return select_agreement(
-		candidates(),
+		found,
 		doc.customer_type,
 		doc.customer,
-		customer_group_of(doc.customer_type, doc.customer),
+		# no query when no agreement is for a customer group
+		customer_groups_of(doc.customer_type, doc.customer) if any(c.customer_group for c in found) else (),
 		getdate(doc.opened_on),
 	)

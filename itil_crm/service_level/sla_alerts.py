@@ -13,7 +13,10 @@ mails are composed:
    Slack, SMS) are Frappe's. Then it clears the mark and commits; a job killed half-way rolls its batch back
    and the next run delivers it.
 
-Admins edit the seeded Notifications (recipients, templates, on / off) or add their own on *New*.
+Admins edit the seeded Notifications (recipients, templates, on / off) or add their own on *New*. An alert
+carries its incident's assignees (``incident_assignees``, their email addresses when it was raised): a
+Notification with *Send To All Assignees* reaches the incident's assignees, as a Notification on the
+incident would (the alert itself is never assigned).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import frappe
 from frappe.email.doctype.notification.notification import evaluate_alert
 
 from itil_crm.frappe_fixes.deadlocks import only_one
+from itil_crm.notifications import for_incident_assignees
 from itil_crm.service_level import site_time
 from itil_crm.service_level.bulk_records import insert_records
 
@@ -38,6 +42,8 @@ COLUMNS = (
 	"alert_on",
 	"support_group",
 	"group_lead",
+	"assigned_to",
+	"incident_assignees",
 )
 ESCALATION_COLUMNS = (
 	"incident",
@@ -68,8 +74,20 @@ def raise_alerts(rows: list[dict], escalations: list[dict], now) -> list[str]:
 	if not rows:
 		return []
 	pending = int(bool(notifications()))
+	assignees = assignees_of({row["incident"] for row in rows})
 	names = insert_records(
-		ALERT, ("pending_delivery", *COLUMNS), [{**row, "pending_delivery": pending} for row in rows], now
+		ALERT,
+		("pending_delivery", *COLUMNS),
+		[
+			{
+				**row,
+				"pending_delivery": pending,
+				"assigned_to": next(iter(assignees.get(row["incident"], {})), None),
+				"incident_assignees": ",".join(assignees.get(row["incident"], {}).values()) or None,
+			}
+			for row in rows
+		],
+		now,
 	)
 	insert_records(
 		"ITIL Escalation",
@@ -85,6 +103,31 @@ def raise_alerts(rows: list[dict], escalations: list[dict], now) -> list[str]:
 			now=bool(frappe.flags.in_test),
 		)
 	return names
+
+
+def assignees_of(incidents) -> dict[str, dict[str, str]]:
+	"""The enabled users an incident is assigned to (open ToDos, oldest first), with their email: one query."""
+	if not incidents:
+		return {}
+	todo, user = frappe.qb.DocType("ToDo"), frappe.qb.DocType("User")
+	rows = (
+		frappe.qb.from_(todo)
+		.join(user)
+		.on(user.name == todo.allocated_to)
+		.select(todo.reference_name, todo.allocated_to, user.email)
+		.where(
+			(todo.reference_type == "ITIL Incident")
+			& todo.reference_name.isin(list(incidents))
+			& (todo.status == "Open")
+			& (user.enabled == 1)
+		)
+		.orderby(todo.creation)
+	).run()
+	found: dict[str, dict[str, str]] = {}
+	for incident, allocated_to, email in rows:
+		if email:
+			found.setdefault(incident, {})[allocated_to] = email
+	return found
 
 
 def leg_alert(leg, now) -> dict:
@@ -103,24 +146,26 @@ def leg_alert(leg, now) -> dict:
 	}
 
 
+def incident_leg_alert(incident, leg, now) -> dict:
+	"""The Breached alert of one of this incident's legs (``incident``: the incident or its row)."""
+	return leg_alert(
+		frappe._dict(
+			incident=incident.name,
+			agreement_type=leg.agreement_type,
+			subject=incident.subject,
+			priority=incident.priority,
+			due_by=leg.due_by,
+			support_group=leg.support_group,
+		),
+		now,
+	)
+
+
 def alert_leg_breaches(doc, legs: list, now) -> list[str]:
 	"""The OLA / UC breaches an incident's save recorded first, alerted as the sweep alerts them."""
 	if not legs or frappe.flags.in_import:
 		return []
-	rows = [
-		leg_alert(
-			frappe._dict(
-				incident=doc.name,
-				agreement_type=leg.agreement_type,
-				subject=doc.subject,
-				priority=doc.priority,
-				due_by=leg.due_by,
-				support_group=leg.support_group,
-			),
-			now,
-		)
-		for leg in legs
-	]
+	rows = [incident_leg_alert(doc, leg, now) for leg in legs]
 	return raise_alerts(rows, [], site_time.naive(now))
 
 
@@ -134,7 +179,7 @@ def deliver_pending(limit: int = BATCH) -> int:
 
 
 def _deliver_pending(limit: int) -> int:
-	rules = notifications()
+	rules = [for_incident_assignees(rule) for rule in notifications()]
 	delivered = 0
 	while True:
 		names = frappe.db.sql_list(

@@ -21,6 +21,7 @@ from frappe.utils import cint
 from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.service_level import site_time, sla_alerts
 from itil_crm.service_level.agreements import auto_escalate_at, load_agreement
+from itil_crm.service_level.bulk_records import update_records
 from itil_crm.service_level.event_log import engine_events, events_of
 from itil_crm.service_level.incident_clock import (
 	clock_for,
@@ -32,7 +33,6 @@ from itil_crm.service_level.incident_clock import (
 )
 
 BATCH = 5000
-UPDATE_CHUNK = 500
 
 
 def run():
@@ -128,27 +128,17 @@ def _goal(inc, result, percent: float) -> float:
 
 
 def _write(updates: dict) -> None:
-	"""One UPDATE ... CASE statement per chunk: status, next check, notified thresholds, elapsed."""
-	items = list(updates.items())
+	"""Status, next check, notified thresholds and elapsed times, in one statement per 500 incidents (an
+	incident without a clock keeps its status and elapsed times)."""
 	columns = ("sla_notified", "sla_status", "next_sla_check", "response_elapsed", "resolution_elapsed")
-	for start in range(0, len(items), UPDATE_CHUNK):
-		chunk = items[start : start + UPDATE_CHUNK]
-		sets, params = [], {}
-		for c, column in enumerate(columns):
-			cases = []
-			for i, (name, values) in enumerate(chunk):
-				if column in ("sla_status", "response_elapsed", "resolution_elapsed") and values[1] is None:
-					continue
-				params[f"n{i}"] = name
-				params[f"v{c}_{i}"] = values[c]
-				cases.append(f"when %(n{i})s then %(v{c}_{i})s")
-			if cases:
-				sets.append(f"`{column}` = case name {' '.join(cases)} else `{column}` end")
-		params["names"] = [name for name, _v in chunk]
-		frappe.db.sql(
-			f"update `tabITIL Incident` set {', '.join(sets)} where name in %(names)s",
-			params,
-		)
+	kept = {"sla_notified", "next_sla_check"}
+	update_records(
+		"ITIL Incident",
+		{
+			name: {c: v for c, v in zip(columns, values, strict=True) if values[1] is not None or c in kept}
+			for name, values in updates.items()
+		},
+	)
 
 
 def _alert(inc, result, clock: str, threshold: float, now) -> tuple[dict, dict]:
@@ -178,10 +168,13 @@ def _alert(inc, result, clock: str, threshold: float, now) -> tuple[dict, dict]:
 
 
 def _sweep_legs(now, stats) -> list:
-	"""OLA / UC legs past due: marked breached in two statements; their alerts are returned."""
+	"""OLA / UC legs past due: marked breached in two statements; the alerts of those never alerted are
+	returned (once per leg: a leg whose target a priority change lengthened, and that overran the new one
+	too, is marked breached again but not alerted again). Whatever marks a leg breached alerts it (this
+	sweep, an incident's save, a calendar's re-timing): a breached leg is an alerted one."""
 	legs = frappe.db.sql(
 		"""select leg.name, leg.incident, leg.support_group, leg.due_by, leg.agreement_type,
-			inc.priority, inc.sla_status, inc.subject
+			leg.breach_alerted, inc.priority, inc.sla_status, inc.subject
 		from `tabITIL Incident Leg` leg
 		join `tabITIL Incident` inc on inc.name = leg.incident
 		where leg.outcome = 'Open' and leg.breached = 0 and leg.due_by <= %(now)s""",
@@ -190,7 +183,7 @@ def _sweep_legs(now, stats) -> list:
 	)
 	if not legs:
 		return []
-	# the legs still unmarked, locked for this run: a sweep running at the same time took the others (its
+	# the legs still to mark, locked for this run: a sweep running at the same time took the others (its
 	# marks are not committed yet) or has marked them (the plain read above may not see that yet)
 	mine = set(
 		frappe.db.sql_list(
@@ -203,7 +196,7 @@ def _sweep_legs(now, stats) -> list:
 	if not legs:
 		return []
 	frappe.db.sql(
-		"update `tabITIL Incident Leg` set breached = 1 where name in %(names)s",
+		"update `tabITIL Incident Leg` set breached = 1, breach_alerted = 1 where name in %(names)s",
 		{"names": [leg.name for leg in legs]},
 	)
 	culprits = [leg.name for leg in legs if leg.sla_status in ("Breached", "Missed")]
@@ -213,4 +206,4 @@ def _sweep_legs(now, stats) -> list:
 			{"names": culprits},
 		)
 	stats["legs"] += len(legs)
-	return legs
+	return [leg for leg in legs if not leg.breach_alerted]

@@ -269,6 +269,167 @@ class TestLegs(ServiceLevelCase):
 		run_sweep(now=utc(2026, 3, 2, 9, 50))
 		self.assertEqual([len(ola_alerts(i)) for i in (updated, escalated, swept)], [1, 1, 1])
 
+	def test_a_leg_is_alerted_once_even_when_a_priority_change_lengthens_its_target(self):
+		"""OLA: 1 working hour at P3, 3 at P4 / P5. Assigned Monday 09:00 Paris, overdue at 10:00: alerted.
+		At 10:40 the priority drops and the target becomes 3 h (due 12:00): the leg is no longer breached.
+		It overruns again at 12:00: marked breached by the sweep and by a save, never alerted a second time."""
+		tag = frappe.generate_hash(length=6)
+		desk = make_group(f"_Test Retarget {tag}", 1, lead=user_with_roles("ITIL Service Desk Agent"))
+		ola = make_agreement(f"_Test Retarget OLA {tag}", "OLA", response=1, resolution=1, group=desk.name)
+		for row in ola.targets:
+			if row.priority in ("P4 Low", "P5 Planning"):
+				row.resolution_time = 3 * HOUR
+		ola.save()
+		desk.db_set("service_agreement", ola.name)
+		with site_time.frozen(utc(2026, 3, 2, 8, 0)):
+			by_sweep, by_save = (
+				make_incident(support_group=desk.name, impact="Medium", urgency="Medium") for _ in range(2)
+			)
+
+		def alerts(incident):
+			return frappe.db.count("ITIL SLA Alert", {"incident": incident.name, "clock": "OLA"})
+
+		def save(incident, at, **values):
+			with site_time.frozen(at):
+				incident.reload()
+				incident.update(values)
+				incident.save()
+
+		run_sweep(now=utc(2026, 3, 2, 9, 30))  # 10:30 Paris
+		for incident in (by_sweep, by_save):
+			self.assertEqual((alerts(incident), legs_of(incident.name)[0].breached), (1, 1))
+			save(incident, utc(2026, 3, 2, 9, 40), impact="Low", urgency="Low")
+			self.assertIn(incident.priority, ("P4 Low", "P5 Planning"))
+			leg = legs_of(incident.name)[0]
+			self.assertEqual((leg.breached, leg.target_seconds), (0, 3 * HOUR))
+		# 13:45 Paris, 3.5 working hours since 09:00: a save marks one leg first, the sweep the other
+		save(by_save, utc(2026, 3, 2, 12, 40), description="Still on it")
+		run_sweep(now=utc(2026, 3, 2, 12, 45))
+		save(by_sweep, utc(2026, 3, 2, 12, 50), description="Still on it")
+		run_sweep(now=utc(2026, 3, 2, 13, 0))
+		for incident in (by_sweep, by_save):
+			self.assertEqual((alerts(incident), legs_of(incident.name)[0].breached), (1, 1), incident.name)
+
+
+class TestDeadlinesFollowTheirCalendar(ServiceLevelCase):
+	"""An admin adds a holiday, changes working hours, the zone or a target: the open incidents timed by that
+	calendar or agreement (their SLA, their OLA legs) get their new deadlines at once, with one timeline
+	line where a deadline moved; closed incidents and other agreements' incidents stay as they are."""
+
+	def setUp(self):
+		tag = frappe.generate_hash(length=6)
+		self.calendar = frappe.get_doc(
+			{
+				"doctype": "ITIL Service Calendar",
+				"calendar_name": f"_Test Retime {tag}",
+				"timezone": "Europe/Paris",
+				"working_hours": [
+					{"weekday": day, "start_time": "09:00", "end_time": "18:00"}
+					for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+				],
+			}
+		).insert()
+		self.sla = make_agreement(
+			f"_Test Retime SLA {tag}",
+			service_calendar=self.calendar.name,
+			is_default=1,
+			selection_order=first_selection_order() - 1,
+		)
+		self.desk = make_group(f"_Test Retime Desk {tag}", 1)
+		ola = make_agreement(
+			f"_Test Retime OLA {tag}",
+			"OLA",
+			response=1,
+			resolution=4,
+			group=self.desk.name,
+			service_calendar=self.calendar.name,
+		)
+		self.desk.db_set("service_agreement", ola.name)
+		with site_time.frozen(utc(2026, 3, 2, 8, 0)):  # Monday 09:00 Paris
+			self.open = make_incident(support_group=self.desk.name)
+			self.done = make_incident(support_group=self.desk.name)
+			move(self.done, "Resolved", Resolved={"resolution_code": "Permanent Fix"})
+		self.assertEqual(self.open.service_agreement, self.sla.name)
+
+	def deadlines(self, incident):
+		stored = frappe.db.get_value(
+			"ITIL Incident", incident.name, ["response_by", "resolution_by", "next_sla_check"], as_dict=True
+		)
+		leg = legs_of(incident.name)[0]
+		return at(stored.response_by), at(stored.resolution_by), at(leg.due_by)
+
+	def retimed_lines(self, incident):
+		return frappe.get_all(
+			"Comment",
+			filters={
+				"reference_doctype": "ITIL Incident",
+				"reference_name": incident.name,
+				"comment_type": "Info",
+				"content": ["like", "%re-timed%"],
+			},
+			pluck="content",
+		)
+
+	def test_a_holiday_added_moves_the_open_incidents_deadlines_once(self):
+		self.assertEqual(
+			self.deadlines(self.open), (utc(2026, 3, 2, 10), utc(2026, 3, 2, 16), utc(2026, 3, 2, 12))
+		)
+		done_before = frappe.db.get_value("ITIL Incident", self.done.name, ["resolution_by", "modified"])
+		with site_time.frozen(utc(2026, 3, 2, 8, 30)):
+			self.calendar.reload()
+			self.calendar.append("holidays", {"holiday_date": "2026-03-02", "description": "Strike"})
+			self.calendar.save()
+		# Monday is now off: two working hours from Tuesday 09:00 Paris, eight, and four for the desk's leg
+		self.assertEqual(
+			self.deadlines(self.open), (utc(2026, 3, 3, 10), utc(2026, 3, 3, 16), utc(2026, 3, 3, 12))
+		)
+		lines = self.retimed_lines(self.open)
+		self.assertEqual(len(lines), 1, lines)
+		self.assertIn(self.calendar.name, lines[0])
+		self.assertEqual(self.retimed_lines(self.done), [])
+		self.assertEqual(
+			frappe.db.get_value("ITIL Incident", self.done.name, ["resolution_by", "modified"]), done_before
+		)
+		# the sweep looks at it when its new thresholds fall due, not at the old ones
+		next_check = frappe.db.get_value("ITIL Incident", self.open.name, "next_sla_check")
+		self.assertGreater(at(next_check), utc(2026, 3, 3, 8))
+		# idempotent: a second run (or a save that changes nothing) moves nothing, writes no line
+		from itil_crm.service_level import retiming
+
+		with site_time.frozen(utc(2026, 3, 2, 8, 45)):
+			self.assertEqual(retiming.retime([self.open.name, self.done.name], "again"), 0)
+			self.calendar.reload()
+			self.calendar.save()
+		self.assertEqual(len(self.retimed_lines(self.open)), 1)
+
+	def test_working_hours_zone_and_targets_changed_on_a_large_site_go_through_the_job(self):
+		from itil_crm.service_level import retiming
+
+		# as on a site with more open incidents than are re-timed in the admin's transaction
+		self.addCleanup(setattr, retiming, "INLINE", retiming.INLINE)
+		retiming.INLINE = 0
+		with site_time.frozen(utc(2026, 3, 2, 8, 30)):
+			self.calendar.reload()
+			for row in self.calendar.working_hours:
+				row.start_time = "10:00"  # the day starts an hour later: counted from 10:00 Paris
+			self.calendar.save()
+		self.assertEqual(
+			self.deadlines(self.open), (utc(2026, 3, 2, 11), utc(2026, 3, 2, 17), utc(2026, 3, 2, 13))
+		)
+		with site_time.frozen(utc(2026, 3, 2, 8, 40)):
+			self.calendar.reload()
+			self.calendar.timezone = "Asia/Tokyo"  # Monday 10:00-18:00 Tokyo is 01:00-09:00 UTC
+			self.calendar.save()
+			sla = frappe.get_doc("ITIL Service Agreement", self.sla.name)
+			for row in sla.targets:
+				row.response_time = 4 * HOUR
+			sla.save()
+		response_by, _resolution_by, _leg_due = self.deadlines(self.open)
+		# opened 08:00 UTC = 17:00 Tokyo: 1 working hour on Monday, 3 more from Tuesday 10:00 Tokyo
+		self.assertEqual(response_by, utc(2026, 3, 3, 4))
+		self.assertEqual(len(self.retimed_lines(self.open)), 3)
+		self.assertEqual(self.retimed_lines(self.done), [])
+
 
 class TestSweep(ServiceLevelCase):
 	def test_threshold_notifications_exactly_once_over_two_sweeps(self):

@@ -139,6 +139,51 @@ class TestNoDefaultLeaks(FrappeTestCase):
 		self.assertEqual(incident.service_agreement, agreement.name)
 		self.assertIn("customer group agreement _Test Group SLA", incident.agreement_reason)
 
+	def test_a_group_agreement_covers_the_customers_of_its_sub_groups_and_the_nearest_group_wins(self):
+		"""ERPNext's customer group tree: "_Test Region" > "_Test Region North" > "_Test Region North Shops".
+		An agreement for the region covers a shop's customer; one for the north, nearer, wins over it even
+		with a higher selection order; a customer of a sibling group gets neither."""
+		if not self.group:
+			self.skipTest("needs ERPNext customer groups")
+
+		def group(name, parent, is_group=1):
+			return frappe.get_doc(
+				{
+					"doctype": "Customer Group",
+					"customer_group_name": name,
+					"parent_customer_group": parent,
+					"is_group": is_group,
+				}
+			).insert()
+
+		def customer(name, in_group):
+			return frappe.get_doc(
+				{"doctype": "Customer", "customer_name": name, "customer_group": in_group}
+			).insert()
+
+		region = group("_Test Region", self.group)
+		north = group("_Test Region North", region.name)
+		shops = group("_Test Region North Shops", north.name, is_group=0)
+		south = group("_Test Region South", region.name, is_group=0)
+		shop, southern = customer("_Test Shop", shops.name), customer("_Test Southern", south.name)
+		order = first_selection_order()
+		region_sla = new_agreement(
+			"_Test Region SLA", self.calendar, sla_customer_group=region.name, selection_order=order
+		).insert()
+		incident = make_incident(customer_type="Customer", customer=shop.name)
+		self.assertEqual(incident.service_agreement, region_sla.name, incident.agreement_reason)
+		self.assertIn(f"a parent group of {shops.name}", incident.agreement_reason)
+		north_sla = new_agreement(
+			"_Test North SLA", self.calendar, sla_customer_group=north.name, selection_order=order + 50
+		).insert()
+		self.assertEqual(
+			make_incident(customer_type="Customer", customer=shop.name).service_agreement, north_sla.name
+		)
+		self.assertEqual(
+			make_incident(customer_type="Customer", customer=southern.name).service_agreement,
+			region_sla.name,
+		)
+
 	def test_a_default_or_customer_agreement_with_a_group_is_refused(self):
 		if not self.group:
 			self.skipTest("needs ERPNext customer groups")
@@ -192,6 +237,25 @@ class TestCalendarsFollowTheSiteTimeZone(FrappeTestCase):
 		from itil_crm.service_level.agreements import load_calendar
 
 		self.assertEqual(load_calendar(follower.name).timezone, other)
+
+	def test_on_a_site_whose_zone_was_never_set_calendars_follow_frappes_own_fallback_zone(self):
+		"""Frappe converts stored datetimes with its own fallback zone when System Settings has none; a
+		calendar that follows the system zone must use the same one, not UTC."""
+		from frappe.utils import get_system_timezone
+
+		from itil_crm.service_level import site_time
+
+		original = frappe.db.get_single_value("System Settings", "time_zone")
+		self.addCleanup(frappe.clear_cache)
+		self.addCleanup(frappe.db.set_single_value, "System Settings", "time_zone", original)
+		frappe.db.set_single_value("System Settings", "time_zone", "")
+		frappe.clear_cache()
+		fallback = get_system_timezone()
+		self.assertTrue(fallback)
+		follower = calendar("_Test Unset Zone Follower", follow_system_time_zone=1, timezone="UTC")
+		self.assertEqual(follower.timezone, fallback)
+		self.assertEqual(system_timezone(), fallback)
+		self.assertEqual(str(site_time.system_zone()), follower.timezone)
 
 	def test_the_patch_makes_untouched_seeded_calendars_follow_and_leaves_chosen_zones(self):
 		if not frappe.db.exists(

@@ -109,3 +109,74 @@ class TestAlertDelivery(ServiceLevelCase):
 		self.assertEqual((pending(), queued()), (0, 2))
 		self.assertEqual(sla_alerts.deliver_pending(), 0)
 		self.assertEqual(queued(), 2)
+
+	def test_send_to_all_assignees_reaches_the_incidents_assignees_and_in_app_alerts_are_mailed(self):
+		"""An admin's in-app Notification with *Send To All Assignees*: the incident's assignees get it (the
+		alert itself is never assigned). Each in-app alert is also mailed (Frappe's notification mail) to a
+		user who keeps email notifications on, not to one who turned them off, and not a second time to
+		the lead whom the seeded email Notification already mails."""
+		from frappe.desk.form.assign_to import add as assign
+
+		frappe.db.set_value("Notification", SLA_ALERT_EMAIL, {"enabled": 1, "condition": None})
+		frappe.clear_document_cache("Notification", SLA_ALERT_EMAIL)
+		# Frappe sends a notification mail at once in tests, through an outgoing account, and commits: queued
+		# only here (the queue is what is asserted), on whatever account the site has or a test one
+		frappe.db.set_default("suspend_email_queue", 1)
+		self.addCleanup(frappe.db.set_default, "suspend_email_queue", 0)
+		if not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
+			frappe.get_doc(
+				{
+					"doctype": "Email Account",
+					"email_account_name": "_Test ITIL Outgoing",
+					"email_id": "itil-outgoing@example.com",
+					"enable_outgoing": 1,
+					"default_outgoing": 1,
+					"smtp_server": "localhost",
+					"no_smtp_authentication": 1,
+				}
+			).insert()
+		rule = frappe.get_doc(
+			{
+				"doctype": "Notification",
+				"name": f"_Test assignees {frappe.generate_hash(length=5)}",
+				"subject": "[assignees] {{ doc.incident }}",
+				"document_type": "ITIL SLA Alert",
+				"event": "New",
+				"channel": "System Notification",
+				"send_to_all_assignees": 1,
+				"message": "{{ doc.clock }} at {{ doc.threshold }} %",
+			}
+		).insert()
+		self.addCleanup(frappe.db.set_value, "Notification", rule.name, "enabled", 0)
+		agent, quiet = user_with_roles("ITIL Support Engineer"), user_with_roles("ITIL Support Engineer")
+		frappe.get_doc("Notification Settings", quiet).db_set("enable_email_notifications", 0)
+		with site_time.frozen(utc(2026, 3, 2, 8, 0)):
+			incident = make_incident(support_group=self.group.name)
+			assign({"doctype": "ITIL Incident", "name": incident.name, "assign_to": [agent, quiet]})
+
+		def mails(user):
+			return frappe.db.count("Email Queue Recipient", {"recipient": user})
+
+		before = {user: mails(user) for user in (agent, quiet, self.lead)}  # the assignment's own mails
+		run_sweep(now=utc(2026, 3, 2, 13, 30))  # two alerts: response breached, resolution at 50 %
+		alerts = frappe.get_all(
+			"ITIL SLA Alert", {"incident": incident.name}, ["name", "assigned_to", "incident_assignees"]
+		)
+		self.assertEqual(len(alerts), 2)
+		self.assertEqual({a.assigned_to for a in alerts}, {agent})
+		self.assertEqual({a.incident_assignees for a in alerts}, {f"{agent},{quiet}"})
+
+		def bell(user):
+			return frappe.get_all(
+				"Notification Log",
+				{"for_user": user, "document_name": ["in", [a.name for a in alerts]]},
+				pluck="subject",
+			)
+
+		self.assertEqual(sorted(bell(agent)), [f"[assignees] {incident.name}"] * 2)
+		self.assertEqual(len(bell(quiet)), 2)
+		self.assertEqual(mails(agent) - before[agent], 2)  # one notification mail per in-app alert
+		self.assertEqual(mails(quiet) - before[quiet], 0)  # email notifications off
+		# the lead: in-app from the seeded Notification, by mail once per alert (the email Notification)
+		self.assertEqual(len(bell(self.lead)), 2)
+		self.assertEqual(mails(self.lead) - before[self.lead], 2)

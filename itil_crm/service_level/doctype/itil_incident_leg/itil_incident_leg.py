@@ -17,6 +17,7 @@ class ITILIncidentLeg(SanitizedDocument):
 
 		agreement_type: DF.Data | None
 		assigned_on: DF.Datetime
+		breach_alerted: DF.Check
 		breached: DF.Check
 		caused_sla_breach: DF.Check
 		due_by: DF.Datetime | None

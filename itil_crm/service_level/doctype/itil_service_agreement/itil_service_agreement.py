@@ -9,7 +9,7 @@ from itil_crm import onboarding
 from itil_crm.engines.thresholds import ThresholdError, parse_thresholds
 from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.integrations.apps import validate_customer
-from itil_crm.service_level import selection
+from itil_crm.service_level import retiming, selection
 
 
 class ITILServiceAgreement(SanitizedDocument):
@@ -139,6 +139,7 @@ class ITILServiceAgreement(SanitizedDocument):
 	def on_update(self):
 		selection.forget_candidates()  # the agreements an incident may be given are cached
 		onboarding.check_off(self)
+		retiming.on_agreement_change(self)  # open incidents' deadlines follow its targets now
 
 	def on_trash(self):
 		selection.forget_candidates()

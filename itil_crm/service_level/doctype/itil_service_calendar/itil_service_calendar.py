@@ -9,6 +9,7 @@ from itil_crm import onboarding
 from itil_crm.engines.service_calendar import CalendarError, check_timezone, validate_intervals
 from itil_crm.frappe_fixes.json_text import SanitizedDocument
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.service_level import retiming
 from itil_crm.service_level.calendars import system_timezone
 
 
@@ -84,3 +85,4 @@ class ITILServiceCalendar(SanitizedDocument):
 
 	def on_update(self):
 		onboarding.check_off(self)
+		retiming.on_calendar_change(self)  # open incidents' deadlines follow the calendar now

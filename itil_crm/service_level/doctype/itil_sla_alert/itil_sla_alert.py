@@ -18,6 +18,7 @@ class ITILSLAAlert(SanitizedDocument):
 		clock: DF.Literal["Response", "Resolution", "OLA", "UC"]
 		due_by: DF.Datetime | None
 		group_lead: DF.Link | None
+		incident_assignees: DF.SmallText | None
 		incident: DF.Link
 		level: DF.Literal["Warning", "Breached"]
 		pending_delivery: DF.Check
