@@ -4,15 +4,26 @@ served site with itil_crm installed. Not part of the pure suite:
     ITIL_CRM_URL=http://site.localhost:8000 ITIL_CRM_ADMIN_PASSWORD=admin python -m pytest browser_tests
 
 Every test is skipped when ITIL_CRM_URL is unset, or when playwright or /usr/bin/chromium is missing.
+
+The browser is never in the site's time zone (issue 23): every page and context the suite opens runs in a
+zone whose offset differs from the site's system zone now (Europe/Paris, else Asia/Kolkata; or
+$ITIL_CRM_BROWSER_ZONE), as an agent abroad works, unless a test asks for another zone.
 """
 
+import datetime as dt
+import http.cookiejar
 import json
 import os
 import shutil
+import urllib.parse
+import urllib.request
+from zoneinfo import ZoneInfo
 
 import pytest
 
 CHROMIUM = os.environ.get("ITIL_CRM_CHROMIUM", "/usr/bin/chromium")
+ADMIN_PASSWORD = os.environ.get("ITIL_CRM_ADMIN_PASSWORD", "admin")
+ELSEWHERE = ("Europe/Paris", "Asia/Kolkata")
 
 
 @pytest.fixture(scope="session")
@@ -24,13 +35,56 @@ def base_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def site_zone(base_url) -> str:
+	"""The site's system time zone (System Settings), read over HTTP as Administrator."""
+	opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+	login = urllib.parse.urlencode({"usr": "Administrator", "pwd": ADMIN_PASSWORD}).encode()
+	opener.open(f"{base_url}/api/method/login", data=login, timeout=60).read()
+	query = urllib.parse.urlencode({"doctype": "System Settings", "field": "time_zone"})
+	with opener.open(f"{base_url}/api/method/frappe.client.get_single_value?{query}", timeout=60) as answer:
+		return json.load(answer)["message"]
+
+
+def _offset(zone: str) -> dt.timedelta:
+	return dt.datetime.now(ZoneInfo(zone)).utcoffset()
+
+
+@pytest.fixture(scope="session")
+def browser_zone(site_zone) -> str:
+	"""The browser's zone: not the site's, and not the same offset today."""
+	zone = os.environ.get("ITIL_CRM_BROWSER_ZONE") or next(
+		z for z in ELSEWHERE if _offset(z) != _offset(site_zone)
+	)
+	assert _offset(zone) != _offset(site_zone), (zone, site_zone)
+	return zone
+
+
+class ElsewhereBrowser:
+	"""The playwright Browser, whose new pages and contexts are in `zone` unless told otherwise."""
+
+	def __init__(self, browser, zone: str):
+		self._browser, self.zone = browser, zone
+
+	def new_context(self, **options):
+		options.setdefault("timezone_id", self.zone)
+		return self._browser.new_context(**options)
+
+	def new_page(self, **options):
+		options.setdefault("timezone_id", self.zone)
+		return self._browser.new_page(**options)
+
+	def __getattr__(self, name):
+		return getattr(self._browser, name)
+
+
+@pytest.fixture(scope="session")
+def browser(browser_zone):
 	sync_api = pytest.importorskip("playwright.sync_api")
 	if not shutil.which(CHROMIUM):
 		pytest.skip(f"no Chromium at {CHROMIUM}")
 	with sync_api.sync_playwright() as p:
 		browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-		yield browser
+		yield ElsewhereBrowser(browser, browser_zone)
 		browser.close()
 
 
@@ -47,7 +101,7 @@ def desk(browser, base_url):
 	# send us to the site's home page, which Helpdesk takes over)
 	answer = page.request.post(
 		f"{base_url}/api/method/login",
-		form={"usr": "Administrator", "pwd": os.environ.get("ITIL_CRM_ADMIN_PASSWORD", "admin")},
+		form={"usr": "Administrator", "pwd": ADMIN_PASSWORD},
 	)
 	assert answer.ok, answer.text()
 	yield page

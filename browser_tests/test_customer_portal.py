@@ -256,3 +256,195 @@ def test_the_customer_lists_reports_and_replies(browser, base_url, world, tmp_pa
 	page.screenshot(path="/tmp/itil_crm-portal-incident.png", full_page=True)
 	assert errors == [], errors
 	context.close()
+
+
+# ------------------------------------------------------------------------------ issue 23
+
+
+def as_admin(browser, base_url):
+	admin = browser.new_context(base_url=base_url).request
+	assert admin.post("/api/method/login", form={"usr": "Administrator", "pwd": "admin"}).ok
+	return admin
+
+
+def admin_json(admin, method, path, values=None):
+	answer = getattr(admin, method)(
+		path, data=json.dumps(values or {}), headers={"Content-Type": "application/json"}
+	)
+	assert answer.ok, answer.text()
+	return answer.json()
+
+
+def new_incident(admin, world, side, subject):
+	return admin_json(
+		admin,
+		"post",
+		f"/api/resource/{DOCTYPE}",
+		{
+			"subject": f"{subject} {world['tag']}",
+			"impact": "Medium",
+			"urgency": "Medium",
+			"customer_type": "Customer" if admin.get("/api/resource/DocType/Customer").ok else "HD Customer",
+			"customer": world[side]["customer"],
+		},
+	)["data"]
+
+
+def resolve(admin, name):
+	admin_json(
+		admin,
+		"put",
+		f"/api/resource/{DOCTYPE}/{name}",
+		{"status": "Resolved", "resolution_code": "Permanent Fix", "resolution_notes": "Replaced the cable"},
+	)
+
+
+def in_zone(browser, base_url, who, zone="Europe/Paris"):
+	"""A customer's browser in a zone that is not the site's (America/New_York on the test sites)."""
+	context = browser.new_context(
+		base_url=base_url, timezone_id=zone, viewport={"width": 1200, "height": 900}
+	)
+	assert context.request.post("/api/method/login", form={"usr": who["email"], "pwd": who["password"]}).ok
+	return context
+
+
+def test_the_customer_says_not_solved_then_confirms_from_the_portal(browser, base_url, world):
+	admin = as_admin(browser, base_url)
+	incident = new_incident(admin, world, "a", "Printer offline")["name"]
+	resolve(admin, incident)
+	context = in_zone(browser, base_url, world["a"])
+	page = context.new_page()
+	errors = []
+	page.on("pageerror", lambda e: errors.append(str(e)))
+
+	# from the resolution mail's "not solved" link: the reason box is ready
+	page.goto(f"{base_url}/incidents/{incident}?answer=reopen#answer")
+	assert page.locator("[data-itil=resolution-answer]").is_visible()
+	page.wait_for_function("document.activeElement && document.activeElement.id == 'itil-reason'")
+	page.get_by_role("button", name="No, it is not solved").click()  # no reason: refused, said why
+	page.wait_for_function(
+		"document.querySelector('[data-itil=reopen-form] [data-itil=message]').textContent"
+	)
+	page.fill("#itil-reason", "It prints blank pages since this morning.")
+	page.get_by_role("button", name="No, it is not solved").click()
+	page.wait_for_function("document.querySelector('[data-itil=status]').textContent.trim() == 'In Progress'")
+	assert "It prints blank pages since this morning." in page.locator("[data-itil=reply]").last.inner_text()
+	assert page.locator("[data-itil=resolution-answer]").count() == 0
+
+	# resolved again: "Yes, it is solved" closes it, and the page says so
+	resolve(admin, incident)
+	page.goto(f"{base_url}/incidents/{incident}")
+	page.get_by_role("button", name="Yes, it is solved").click()
+	page.wait_for_function("document.querySelector('[data-itil=status]').textContent.trim() == 'Closed'")
+	assert page.locator("[data-itil=resolution-answer]").count() == 0
+	page.screenshot(path="/tmp/itil_crm-portal-confirmed.png", full_page=True)
+	status = admin.get(f"/api/resource/{DOCTYPE}/{incident}").json()["data"]["status"]
+	assert status == "Closed"
+
+	# another customer may not answer it, even by calling the method
+	other = in_zone(browser, base_url, world["b"])
+	answer = other.request.post(
+		"/api/method/itil_crm.customer_portal.resolution.confirm_resolution", form={"incident": incident}
+	)
+	assert answer.status == 403, answer.text()
+	assert errors == [], errors
+	context.close()
+	other.close()
+
+
+def expected_text(admin, naive: str, zone: str) -> str:
+	"""A deadline stored naive in the site's zone, as the portal writes it in ``zone``."""
+	from datetime import datetime
+	from zoneinfo import ZoneInfo
+
+	settings = admin.get("/api/method/frappe.client.get_value", params={
+		"doctype": "System Settings", "fieldname": json.dumps(["time_zone", "date_format"]),
+		"filters": "System Settings",
+	}).json()["message"]  # fmt: skip
+	moment = (
+		datetime.fromisoformat(naive)
+		.replace(tzinfo=ZoneInfo(settings["time_zone"]))
+		.astimezone(ZoneInfo(zone))
+	)
+	date = (
+		(settings["date_format"] or "yyyy-mm-dd")
+		.replace("dd", f"{moment.day:02d}")
+		.replace("mm", f"{moment.month:02d}")
+		.replace("yyyy", f"{moment.year}")
+	)
+	return f"{date} {moment.hour:02d}:{moment.minute:02d}"
+
+
+def test_deadlines_are_shown_in_the_customers_zone(browser, base_url, world):
+	admin = as_admin(browser, base_url)
+	# customer A chose no zone: the browser's (Europe/Paris)
+	a_incident = new_incident(admin, world, "a", "Badge reader down")
+	# customer B's user chose Asia/Tokyo: that one, whatever the browser's
+	admin_json(admin, "put", f"/api/resource/User/{world['b']['email']}", {"time_zone": "Asia/Tokyo"})
+	b_incident = new_incident(admin, world, "b", "Badge reader down")
+	for side, incident, zone in (("a", a_incident, "Europe/Paris"), ("b", b_incident, "Asia/Tokyo")):
+		context = in_zone(browser, base_url, world[side])
+		page = context.new_page()
+		page.goto(f"{base_url}/incidents/{incident['name']}")
+		due = page.locator("[data-itil=promises] li").first
+		assert due.locator("time").inner_text() == expected_text(admin, incident["response_by"], zone)
+		assert "(in " in due.inner_text()  # computed on the server, right in any zone
+		assert page.locator("[data-itil=zone]").inner_text() == zone
+		page.goto(f"{base_url}/incidents")
+		row = page.locator(f"[data-itil=incident][data-name='{incident['name']}'] [data-itil=promise] time")
+		assert row.inner_text() == expected_text(admin, incident["resolution_by"], zone)
+		context.close()
+
+
+def test_files_sent_in_a_reply_are_downloadable_internal_ones_are_not(browser, base_url, world):
+	admin = as_admin(browser, base_url)
+	a = world["a"]
+	incident = new_incident(admin, world, "a", "Report export fails")["name"]
+	files = {}
+	for label in ("sent", "internal", "supplier"):
+		files[label] = admin_json(
+			admin,
+			"post",
+			"/api/resource/File",
+			{
+				"file_name": f"{label}-{world['tag']}.txt",
+				"content": f"{label} content {world['tag']}",
+				"attached_to_doctype": DOCTYPE,
+				"attached_to_name": incident,
+				"is_private": 1,
+			},
+		)["data"]
+	for recipients, label in ((a["email"], "sent"), ("supplier@example.org", "supplier")):
+		answer = admin.post(
+			"/api/method/frappe.core.doctype.communication.email.make",
+			form={
+				"doctype": DOCTYPE,
+				"name": incident,
+				"subject": "Re: Report export fails",
+				"content": f"Here is the {label} file",
+				"recipients": recipients,
+				"send_email": 0,
+				"attachments": json.dumps([files[label]["name"]]),
+			},
+		)
+		assert answer.ok, answer.text()
+
+	context = logged_in(browser, base_url, a)
+	page = context.new_page()
+	# the desk's reply marks the incident on the list until the customer opens it
+	page.goto(f"{base_url}/incidents")
+	new_reply = page.locator(f"[data-itil=incident][data-name='{incident}'] [data-itil=new-reply]")
+	assert new_reply.count() == 1
+	for label, expected in (("sent", 200), ("internal", 403), ("supplier", 403)):
+		answer = context.request.get(files[label]["file_url"])
+		assert answer.status == expected, (label, answer.status)
+	assert context.request.get(files["sent"]["file_url"]).text() == f"sent content {world['tag']}"
+	with page.expect_response("**/itil_crm.customer_portal.notices.seen"):
+		page.goto(f"{base_url}/incidents/{incident}")
+	listed = page.locator("[data-itil=reply-files] a").all_inner_texts()
+	assert listed == [files["sent"]["file_name"]]
+	assert files["internal"]["file_name"] not in page.content()
+	assert files["supplier"]["file_name"] not in page.content()
+	page.goto(f"{base_url}/incidents")
+	assert new_reply.count() == 0
+	context.close()

@@ -4,10 +4,15 @@ Google Calendar or Thunderbird subscribe to.
 Each user gets their own secret link (`calendar_feed_url`, a new link revokes the old one); only its
 SHA-256 is stored (ITIL Calendar Feed). The feed holds the changes that user may read, with a planned
 window, from 90 days back; a wrong or revoked token gets 403 and nothing else.
+
+Its times are in UTC ("...Z"): the planned window is stored in the site's zone, and a TZID without the
+VTIMEZONE that describes it (RFC 5545 3.6.5) is read wrong by Outlook; UTC needs no description, and each
+calendar app shows the window in its user's zone.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -57,6 +62,11 @@ def _user_of(token) -> str:
 	return user
 
 
+def _utc(value) -> dt.datetime:
+	"""A stored datetime (site zone) as the UTC instant it stands for."""
+	return site_time.aware(get_datetime(value)).astimezone(dt.timezone.utc)
+
+
 def calendar(user: str) -> bytes:
 	from icalendar import Calendar, Event
 
@@ -97,9 +107,9 @@ def calendar(user: str) -> bytes:
 		event = Event()
 		event.add("uid", f"{c.name}@{host}")
 		event.add("summary", f"{c.name}: {c.title}")
-		event.add("dtstart", site_time.aware(get_datetime(c.planned_start)))
-		event.add("dtend", site_time.aware(get_datetime(c.planned_end)))
-		event.add("dtstamp", site_time.aware(get_datetime(c.modified)))
+		event.add("dtstart", _utc(c.planned_start))
+		event.add("dtend", _utc(c.planned_end))
+		event.add("dtstamp", _utc(c.modified))
 		event.add("status", "CANCELLED" if c.status == "Backed Out" else "CONFIRMED")
 		event.add(
 			"description",

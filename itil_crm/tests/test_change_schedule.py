@@ -142,3 +142,28 @@ class TestICSFeed(ChangeCase):
 		with self.set_user(outsider):
 			self.assertRaises(frappe.PermissionError, schedule.calendar_feed_url)
 		self.assertRaises(frappe.PermissionError, schedule.calendar, outsider)
+
+	def test_every_time_in_the_feed_is_in_utc_or_in_a_zone_the_feed_describes(self):
+		"""Issue 23: RFC 5545 wants a VTIMEZONE for every TZID an event uses (Outlook shows wrong times
+		without it) and DTSTAMP in UTC; the event is at the planned instant, whatever the site's zone."""
+		from icalendar import Calendar
+
+		from itil_crm.service_level import site_time
+
+		change = make_change([make_ci().name], self.start)
+		move(change, "Assessment")
+		manager = user_with_roles("ITIL Change Manager")
+		cal = Calendar.from_ical(schedule.calendar(manager))
+		described = {str(zone["TZID"]) for zone in cal.walk("VTIMEZONE")}
+		event = {str(e.get("uid")): e for e in cal.walk("VEVENT")}[f"{change.name}@{frappe.local.site}"]
+		for prop in ("dtstart", "dtend", "dtstamp"):
+			value = event[prop]
+			tzid = value.params.get("TZID")
+			if tzid and prop != "dtstamp":
+				self.assertIn(tzid, described, f"{prop} uses {tzid}, which the feed does not describe")
+			else:
+				self.assertIsNone(tzid, prop)
+				self.assertTrue(value.to_ical().endswith(b"Z"), (prop, value.to_ical()))
+		for prop, stored in (("dtstart", change.planned_start), ("dtend", change.planned_end)):
+			planned = site_time.aware(get_datetime(stored)).replace(microsecond=0)  # ICS counts seconds
+			self.assertEqual(event.decoded(prop), planned, prop)

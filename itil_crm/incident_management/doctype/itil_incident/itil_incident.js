@@ -12,14 +12,10 @@ const SLA_COLORS = {
 // the incident's open statuses, from its lifecycle on the server (itil_crm.engines.lifecycle)
 const OPEN = frappe.boot.itil.open_statuses;
 
+// "in 2h 5m, Tue 8 Dec 14:00 (America/New_York)": how far the deadline is and when, in a named zone, right
+// whatever the browser's zone (service_level/desk_time.js, loaded with this form by hooks.py)
 function countdown(target) {
-	const seconds = Math.round((frappe.datetime.str_to_obj(target) - new Date()) / 1000);
-	const abs = Math.abs(seconds);
-	const parts = [];
-	if (abs >= 86400) parts.push(`${Math.floor(abs / 86400)}d`);
-	if (abs >= 3600) parts.push(`${Math.floor((abs % 86400) / 3600)}h`);
-	parts.push(`${Math.floor((abs % 3600) / 60)}m`);
-	return seconds >= 0 ? __("in {0}", [parts.join(" ")]) : __("{0} ago", [parts.join(" ")]);
+	return `${itil_crm.desk_time.relative(target)}, ${itil_crm.desk_time.absolute(target)}`;
 }
 
 function render_sla(frm) {
@@ -46,7 +42,7 @@ function render_monitoring(frm) {
 			frm.dashboard.add_indicator(
 				__("Monitoring: {0} occurrences, last seen {1} ({2})", [
 					message.occurrences,
-					frappe.datetime.comment_when(message.last_seen),
+					itil_crm.desk_time.relative(message.last_seen),
 					__(message.alert_status),
 				]),
 				message.alert_status === "Firing" ? "red" : "green"

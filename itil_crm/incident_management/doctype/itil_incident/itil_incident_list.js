@@ -99,10 +99,22 @@ frappe.listview_settings["ITIL Incident"] = {
 		});
 	},
 	formatters: {
-		sla_status(value) {
-			return value
-				? `<span class="indicator-pill ${ITIL_SLA_COLORS[value] || "gray"}">${__(value)}</span>`
+		// the SLA state, and while the clock runs how far the resolution deadline is (right in any browser
+		// zone: service_level/desk_time.js); the deadline itself, in a named zone, on hover
+		sla_status(value, df, doc) {
+			if (!value) return "";
+			const running =
+				doc &&
+				doc.resolution_by &&
+				frappe.boot.itil.open_statuses.includes(doc.status) &&
+				!["Paused", "Met", "Missed"].includes(value);
+			const due = running ? ` · ${itil_crm.desk_time.relative(doc.resolution_by)}` : "";
+			const title = running
+				? ` title="${frappe.utils.escape_html(
+						`${__("resolution due")} ${itil_crm.desk_time.absolute(doc.resolution_by)}`
+				  )}"`
 				: "";
+			return `<span class="indicator-pill ${ITIL_SLA_COLORS[value] || "gray"}"${title}>${__(value)}${due}</span>`;
 		},
 	},
 };
