@@ -11,8 +11,8 @@ A portal customer is a user whose only right on ITIL Incident comes from the rol
 - `has_website_permission` answers for the website (the portal page of an incident);
 - the internal fields are on permission level 1, which the role does not read, so
   `apply_fieldlevel_read_permissions` strips them from every answer;
-- a `has_permission` hook on File refuses them the private attachments of an incident that they
-  did not upload themselves;
+- a `has_permission` hook on File refuses them the private files of an incident that they did not
+  upload themselves, unless the desk sent them in a reply to the customer;
 - the desk's form and print endpoints, and the download of others' private files, are closed to them
   before Frappe answers (itil_crm.frappe_fixes.portal_requests).
 
@@ -113,13 +113,42 @@ def has_website_permission(doc, ptype=None, user=None, verbose=False):
 
 
 def file_permission(doc, ptype=None, user=None, debug=False):
-	"""A portal customer opens the private attachments of an incident only if they uploaded them
-	(agents attach logs and screenshots that are not for the customer); other files are left to
-	frappe's own rule."""
+	"""A portal customer opens a private file of an incident only if they uploaded it, or if it went
+	with a message between the desk and the customer (a reply the desk sent them, with its
+	attachments). Agents attach logs and screenshots that are not for the customer: attached to the
+	incident, to an internal note or to a mail with anyone else, a file stays internal. Files of other
+	documents are left to frappe's own rule."""
 	user = user or frappe.session.user
-	if doc.attached_to_doctype != DOCTYPE or not doc.is_private or doc.owner == user or not restricted(user):
+	if not doc.is_private or doc.owner == user or not restricted(user):
 		return None
-	return False
+	if doc.attached_to_doctype == DOCTYPE:
+		incident = doc.attached_to_name
+	elif doc.attached_to_doctype == "Communication" and doc.attached_to_name:
+		incident = incident_of_message(doc.attached_to_name)
+		if not incident:
+			return None
+	else:
+		return None
+	from itil_crm.customer_portal.incidents import public_file_urls
+
+	# allowed: frappe's own rule still decides (the customer must read the incident); the first hook
+	# that answers is the last word, so a hook that lets in says nothing
+	return None if incident and doc.file_url in public_file_urls(incident) else False
+
+
+def incident_of_message(communication: str) -> str | None:
+	"""The incident a Communication is about: its reference, or a timeline link (a reply on its
+	ticket)."""
+	reference = frappe.db.get_value(
+		"Communication", communication, ["reference_doctype", "reference_name"], as_dict=True
+	)
+	if not reference:
+		return None
+	if reference.reference_doctype == DOCTYPE:
+		return reference.reference_name
+	return frappe.db.get_value(
+		"Communication Link", {"parent": communication, "link_doctype": DOCTYPE}, "link_name"
+	)
 
 
 # ------------------------------------------------------------------------------ the role

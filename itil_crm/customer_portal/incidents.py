@@ -8,6 +8,9 @@ incident the session user could not read through /api/resource.
 
 from __future__ import annotations
 
+from datetime import timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import frappe
 from frappe import _
 from frappe.utils import (
@@ -64,7 +67,11 @@ def incident_list(status: str = "open", start: int = 0) -> list[dict]:
 		limit_start=max(int(start or 0), 0),
 		limit_page_length=PAGE + 1,  # one more tells whether there is a next page
 	)
+	from itil_crm.customer_portal.notices import unread
+
+	new_replies = unread(frappe.session.user, [row.name for row in rows])
 	for row in rows:
+		row.new_reply = row.name in new_replies
 		said = promises_of(row)
 		row.promise = sentence(said[-1]) if said else ""
 		row.opened = moment(row.opened_on)
@@ -99,7 +106,7 @@ def incident_view(doc) -> dict:
 		"status": doc.status,
 		"priority": doc.priority,
 		"opened_on": moment(doc.opened_on),
-		"time_zone": get_system_timezone(),
+		"times": times_note(),
 		"caller_name": frappe.db.get_value("Contact", doc.caller, "full_name") if doc.caller else None,
 		"customer": doc.customer,
 		"service": service,
@@ -112,6 +119,7 @@ def incident_view(doc) -> dict:
 		"replies": public_replies(doc),
 		"attachments": own_attachments(doc.name),
 		"can_reply": doc.status not in ("Closed", "Cancelled"),
+		"can_answer": doc.status == "Resolved" and scope().covers(doc),
 	}
 
 
@@ -131,31 +139,73 @@ def promises_of(doc) -> list[Promise]:
 	)
 
 
+def viewer_zone() -> str | None:
+	"""The time zone the session user chose (User.time_zone); None: the browser's is used. Frappe fills
+	a new user's zone with the site's: that one is no choice (a customer abroad keeps the site's
+	default), so the browser, which knows where they are, says."""
+	zone = frappe.db.get_value("User", frappe.session.user, "time_zone") if frappe.session.user else None
+	if not zone or zone == get_system_timezone():
+		return None
+	try:
+		return zone if ZoneInfo(zone) else None
+	except (ZoneInfoNotFoundError, ValueError):
+		return None
+
+
 def moment(value) -> str:
-	"""A date and time as the site writes them, to the minute (times are in the system time zone)."""
+	"""A date and time for the portal, to the minute: markup, a ``<time>`` whose text is in the viewer's
+	zone (their user's, else the site's until the page's script puts it in the browser's) and whose
+	``datetime`` is the instant in UTC. Deadlines are stored naive, in the site's system zone."""
 	if not value:
 		return ""
-	return format_datetime(value, get_user_date_format().replace("mm", "MM") + " HH:mm")
+	system = ZoneInfo(get_system_timezone())
+	instant = get_datetime(value).replace(tzinfo=system)
+	shown = instant.astimezone(ZoneInfo(viewer_zone() or get_system_timezone())).replace(tzinfo=None)
+	text = format_datetime(shown, get_user_date_format().replace("mm", "MM") + " HH:mm")
+	utc = instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+	return f'<time datetime="{utc}" data-itil="time">{escape_html(text)}</time>'
+
+
+def times_note() -> dict:
+	"""What the pages say about their times, and what their script needs to show them in the
+	browser's zone when the user chose none."""
+	zone = viewer_zone()
+	return {
+		"zone": zone or "",
+		"date_format": get_user_date_format(),
+		"note": escape_html(_("Times are in the {0} time zone.")).format(
+			f'<span data-itil="zone">{escape_html(zone or get_system_timezone())}</span>'
+		),
+	}
 
 
 def sentence(p: Promise) -> str:
+	"""A promise in words, as markup (the words escaped, the times as ``<time>``)."""
 	when = moment(p.when)
-	relative = _relative(p.when) if p.when else ""
+	relative = escape_html(_relative(p.when)) if p.when else ""
+
+	def say(text: str, *args) -> str:
+		return escape_html(text).format(*args)
+
 	return {
-		"responded": _("We answered on {0}.").format(when),
-		"response_due": _("We will answer by {0} ({1}).").format(when, relative),
-		"response_late": _("Our answer is late: it was due on {0} ({1}).").format(when, relative),
-		"resolution_due": _("We aim to resolve it by {0} ({1}).").format(when, relative),
-		"resolution_late": _("The resolution is late: it was due on {0} ({1}). We are on it.").format(
-			when, relative
+		"responded": lambda: say(_("We answered on {0}."), when),
+		"response_due": lambda: say(_("We will answer by {0} ({1})."), when, relative),
+		"response_late": lambda: say(_("Our answer is late: it was due on {0} ({1})."), when, relative),
+		"resolution_due": lambda: say(_("We aim to resolve it by {0} ({1})."), when, relative),
+		"resolution_late": lambda: say(
+			_("The resolution is late: it was due on {0} ({1}). We are on it."), when, relative
 		),
-		"paused": _("We are waiting for information from you; the clock is stopped until you reply."),
-		"resolved": _("Resolved on {0}. Reply below if the problem is still there.").format(when)
-		if when
-		else _("Resolved. Reply below if the problem is still there."),
-		"closed": _("Closed on {0}.").format(when) if when else _("Closed."),
-		"cancelled": _("Cancelled."),
-	}[p.kind]
+		"paused": lambda: say(
+			_("We are waiting for information from you; the clock is stopped until you reply.")
+		),
+		"resolved": lambda: (
+			say(_("Resolved on {0}. Reply below if the problem is still there."), when)
+			if when
+			else say(_("Resolved. Reply below if the problem is still there."))
+		),
+		"closed": lambda: say(_("Closed on {0}."), when) if when else say(_("Closed.")),
+		"cancelled": lambda: say(_("Cancelled.")),
+	}[p.kind]()
 
 
 def _relative(when) -> str:
@@ -201,10 +251,10 @@ def customer_emails(doc) -> set[str]:
 	return {e for e in emails if e}
 
 
-def public_replies(doc) -> list[dict]:
+def public_messages(doc) -> list[dict]:
 	"""Messages between the service desk and the customer on the incident or its ticket: received
 	from, or sent to, one of the customer's addresses. Internal notes (comments) and mail exchanged
-	with anyone else (an engineer, a supplier) are never shown."""
+	with anyone else (an engineer, a supplier) are never among them."""
 	rows = frappe.db.sql(
 		"""select c.name, c.sent_or_received, c.sender, c.sender_full_name, c.recipients, c.cc,
 			c.content, c.communication_date
@@ -226,15 +276,52 @@ def public_replies(doc) -> list[dict]:
 			addresses = {email_of(a) for a in ((r.recipients or "") + "," + (r.cc or "")).split(",")}
 			public = bool(addresses & allowed)
 		if public:
-			out.append(
-				{
-					"from_customer": r.sent_or_received == "Received",
-					"author": r.sender_full_name or r.sender or _("Service desk"),
-					"content": sanitize_html(r.content or "", always_sanitize=True),
-					"on": moment(r.communication_date),
-				}
-			)
+			out.append(r)
 	return out
+
+
+def message_files(messages: list[dict]) -> dict[str, list[dict]]:
+	"""The files that went with each message (the attachments of a reply the desk sent by mail)."""
+	files: dict[str, list[dict]] = {}
+	if messages:
+		for f in frappe.get_all(
+			"File",
+			filters={
+				"attached_to_doctype": "Communication",
+				"attached_to_name": ["in", [m.name for m in messages]],
+			},
+			fields=["attached_to_name", "file_name", "file_url"],
+			order_by="creation",
+		):
+			files.setdefault(f.attached_to_name, []).append(
+				{"file_name": f.file_name, "file_url": f.file_url}
+			)
+	return files
+
+
+def public_file_urls(incident: str) -> set[str]:
+	"""The files of an incident its customer may open besides their own: those that went with a
+	message between the desk and them."""
+	if not frappe.db.exists(DOCTYPE, incident):
+		return set()
+	doc = frappe.get_doc(DOCTYPE, incident)
+	return {f["file_url"] for files in message_files(public_messages(doc)).values() for f in files}
+
+
+def public_replies(doc) -> list[dict]:
+	"""The public messages as the portal shows them, with the files that went with them."""
+	messages = public_messages(doc)
+	files = message_files(messages)
+	return [
+		{
+			"from_customer": r.sent_or_received == "Received",
+			"author": r.sender_full_name or r.sender or _("Service desk"),
+			"content": sanitize_html(r.content or "", always_sanitize=True),
+			"on": moment(r.communication_date),
+			"files": files.get(r.name, []),
+		}
+		for r in messages
+	]
 
 
 def own_attachments(name: str) -> list[dict]:
@@ -395,7 +482,13 @@ def add_reply(incident: str | None = None, message: str | None = None) -> str:
 	content = _as_html(message)
 	if names:
 		content += "<p>" + escape_html(_("Attached: {0}").format(", ".join(names))) + "</p>"
+	return customer_message(doc, content)
 
+
+def customer_message(doc, content: str, answered: bool = False) -> str:
+	"""A message received from the session user on the incident (on its ticket when it came from
+	Helpdesk or ERPNext, so the agents there see it; it shows on the incident's timeline either way).
+	``answered``: it is the reason of an answer to the resolution, already applied."""
 	reference = (DOCTYPE, doc.name)
 	if (
 		doc.source_type
@@ -420,5 +513,6 @@ def add_reply(incident: str | None = None, message: str | None = None) -> str:
 			"status": "Open",
 		}
 	)
+	communication.flags.itil_answered = answered
 	communication.insert(ignore_permissions=True)
 	return communication.name

@@ -4,17 +4,22 @@ portal and through every API path; reports incidents and replies with fields com
 Runs on every site: with ERPNext or Helpdesk, customers come from their Customer / HD Customer; on a
 frappe-only site there is no customer doctype and the rule is "the incidents you reported"."""
 
+import re
+from zoneinfo import ZoneInfo
+
 import frappe
+from frappe.core.doctype.communication.email import make as make_message
 from frappe.desk.reportview import get as reportview_get
 from frappe.desk.search import search_link
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import random_string, set_request
+from frappe.utils import get_datetime, get_system_timezone, random_string, set_request
 from frappe.website.serve import get_response
 
-from itil_crm.customer_portal import access
+from itil_crm.customer_portal import access, notices, resolution
 from itil_crm.customer_portal import incidents as portal
+from itil_crm.frappe_fixes.portal_requests import _may_download
 from itil_crm.incident_management.history import for_form as history_for_form
-from itil_crm.tests.utils import make_ci, make_incident, user_with_roles
+from itil_crm.tests.utils import make_ci, make_incident, timeline_notes, user_with_roles
 
 
 def count_over_api(*args, **kw):
@@ -265,6 +270,207 @@ class TestCallerScope(PortalCase):
 		self.assertIn("/login", guest.headers["Location"])
 		no_role, _c = portal_user(role=False)
 		self.assertEqual(self.page(no_role, "/incidents").status_code, 403)
+
+
+def resolve(doc):
+	doc.reload()
+	doc.update({"status": "Resolved", "resolution_code": "Permanent Fix", "resolution_notes": "Fixed"})
+	doc.save()
+	return doc
+
+
+class TestResolutionAnswer(PortalCase):
+	"""Issue 23: the customer confirms a resolution (the incident closes) or says it is not solved (it
+	reopens with their reason), once, only their own incident, only when it is resolved."""
+
+	def test_the_caller_confirms_once_and_nobody_else_may(self):
+		user, contact = portal_user()
+		stranger, _other = portal_user()
+		agent = user_with_roles("ITIL Service Desk Agent")
+		mine = self.incident_of(caller=contact)
+		with self.set_user(user):  # not resolved yet: nothing to confirm
+			self.assertRaises(frappe.ValidationError, resolution.confirm_resolution, mine.name)
+		resolve(mine)
+		for who in (stranger, agent, "Guest"):
+			with self.set_user(who):
+				self.assertRaises(frappe.PermissionError, resolution.confirm_resolution, mine.name)
+				self.assertRaises(frappe.PermissionError, resolution.reopen_incident, mine.name, "No")
+		with self.set_user(user):
+			self.assertRaises(frappe.PermissionError, resolution.confirm_resolution, "INC-NOPE-404")
+		self.assertEqual(frappe.db.get_value("ITIL Incident", mine.name, "status"), "Resolved")
+		with self.set_user(user):
+			self.assertEqual(resolution.confirm_resolution(mine.name), "Closed")
+			self.assertEqual(resolution.confirm_resolution(mine.name), "Closed")  # twice: nothing more
+			self.assertRaises(frappe.ValidationError, resolution.reopen_incident, mine.name, "Broken again")
+		mine.reload()
+		self.assertEqual(mine.status, "Closed")
+		self.assertTrue(mine.closed_on)
+		self.assertEqual(timeline_notes(mine.name, "confirmed the resolution"), 1)
+
+	def test_a_contact_of_the_customer_says_it_is_not_solved_in_their_words(self):
+		if not customer_doctype():
+			self.skipTest("no customer doctype on this site (frappe only)")
+		customer = make_customer("A")
+		colleague, _contact = portal_user(customer)
+		mine = resolve(self.incident_of(customer))
+		with self.set_user(colleague):
+			self.assertRaises(frappe.ValidationError, resolution.reopen_incident, mine.name, "   ")
+			self.assertEqual(
+				resolution.reopen_incident(mine.name, "The printer <b>still</b> jams on tray 2"),
+				"In Progress",
+			)
+			self.assertEqual(resolution.reopen_incident(mine.name, "The printer still jams"), "In Progress")
+			replies = portal.incident_view(portal.readable(mine.name))["replies"]
+		mine.reload()
+		self.assertEqual((mine.status, mine.resolved_on), ("In Progress", None))
+		# their reason is their message, once, on the incident's timeline and the portal; as text
+		self.assertEqual([r["from_customer"] for r in replies], [True])
+		self.assertIn("still</b>" if False else "&lt;b&gt;still&lt;/b&gt;", replies[0]["content"])
+		self.assertEqual(
+			frappe.db.count(
+				"Communication",
+				{
+					"reference_doctype": "ITIL Incident",
+					"reference_name": mine.name,
+					"sent_or_received": "Received",
+				},
+			),
+			1,
+		)
+		self.assertEqual(timeline_notes(mine.name, "says it is not solved"), 1)
+		self.assertEqual(timeline_notes(mine.name, "the customer replied after the resolution"), 0)
+
+	def test_the_incident_page_offers_the_answer_only_when_resolved(self):
+		user, contact = portal_user()
+		mine = self.incident_of(caller=contact)
+		html = self.page(user, f"/incidents/{mine.name}").get_data(as_text=True)
+		self.assertFalse('data-itil="resolution-answer"' in html, "answer buttons before the resolution")
+		resolve(mine)
+		html = self.page(user, f"/incidents/{mine.name}").get_data(as_text=True)
+		self.assertTrue('data-itil="resolution-answer"' in html, "no answer buttons")
+		self.assertTrue('data-itil="confirm"' in html)
+		self.assertTrue('data-itil="reopen"' in html)
+
+
+class TestFilesSentToTheCustomer(PortalCase):
+	"""Issue 23: a file the desk sends the customer in a reply is theirs on the portal (listed, and
+	downloadable through Frappe's File permission); a file attached to the incident only, or sent to
+	someone else, stays internal."""
+
+	def private_file(self, incident: str, label: str):
+		return frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"{label}-{random_string(6)}.txt",
+				"content": f"{label} content {random_string(8)}".encode(),
+				"attached_to_doctype": "ITIL Incident",
+				"attached_to_name": incident,
+				"is_private": 1,
+			}
+		).insert(ignore_permissions=True)
+
+	def test_a_file_sent_in_a_reply_is_the_customers_an_internal_one_is_not(self):
+		user, contact = portal_user()
+		email = frappe.db.get_value("User", user, "email")
+		mine = self.incident_of(caller=contact, caller_email=email)
+		sent, internal, to_supplier = (self.private_file(mine.name, n) for n in ("fix", "log", "supplier"))
+		for recipients, files in ((email, [sent.name]), ("supplier@example.org", [to_supplier.name])):
+			make_message(
+				doctype="ITIL Incident",
+				name=mine.name,
+				subject=f"Re: {mine.subject}",
+				content="Here is the file",
+				recipients=recipients,
+				communication_medium="Email",
+				send_email=False,
+				attachments=files,
+			)
+		with self.set_user(user):
+			view = portal.incident_view(portal.readable(mine.name))
+			listed = [f["file_name"] for r in view["replies"] for f in r["files"]]
+			self.assertEqual(listed, [sent.file_name])
+			self.assertNotIn(internal.file_name, frappe.as_json(view))
+			self.assertNotIn(to_supplier.file_name, frappe.as_json(view))
+			self.assertTrue(frappe.has_permission("File", "read", doc=sent, user=user))
+			for file in (internal, to_supplier):
+				self.assertFalse(frappe.has_permission("File", "read", doc=file, user=user), file.file_name)
+			# the download checks every record of the file (the incident's, the reply's)
+			self.assertTrue(_may_download(sent.file_url, user))
+			self.assertFalse(_may_download(internal.file_url, user))
+			self.assertFalse(_may_download(to_supplier.file_url, user))
+		# another customer's user opens none of them
+		stranger, _other = portal_user()
+		self.assertFalse(_may_download(sent.file_url, stranger))
+
+
+class TestToldInTheirOwnZone(PortalCase):
+	"""Issue 23: the customer is told when the desk replies, and reads deadlines in their own zone."""
+
+	def test_a_reply_to_the_customer_alerts_their_portal_user_until_they_open_it(self):
+		user, contact = portal_user()
+		email = frappe.db.get_value("User", user, "email")
+		mine = self.incident_of(caller=contact, caller_email=email)
+		for recipients in ("supplier@example.org", email):
+			make_message(
+				doctype="ITIL Incident",
+				name=mine.name,
+				subject=f"Re: {mine.subject}",
+				content="We are on it",
+				recipients=recipients,
+				communication_medium="Email",
+				send_email=False,
+			)
+		logs = frappe.get_all(
+			"Notification Log",
+			filters={"document_type": "ITIL Incident", "document_name": mine.name},
+			fields=["for_user", "type", "read"],
+		)
+		self.assertEqual([(l.for_user, l.type, l.read) for l in logs], [(user, "Alert", 0)])
+		with self.set_user(user):
+			row = next(r for r in portal.incident_list("all") if r.name == mine.name)
+			self.assertTrue(row.new_reply)
+			self.assertTrue(
+				'data-itil="new-reply"' in self.page(user, "/incidents?show=all").get_data(as_text=True)
+			)
+			notices.seen(mine.name)
+			row = next(r for r in portal.incident_list("all") if r.name == mine.name)
+			self.assertFalse(row.new_reply)
+
+	def test_deadlines_are_in_the_customers_zone_and_the_instant_is_given_to_the_browser(self):
+		user, contact = portal_user()
+		mine = self.incident_of(caller=contact)
+		mine.reload()
+		due = get_datetime(mine.response_by)
+		self.assertTrue(due)
+		instant = due.replace(tzinfo=ZoneInfo(get_system_timezone()))
+		utc = instant.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+		frappe.db.set_value("User", user, "time_zone", "Asia/Tokyo")
+		with self.set_user(user):
+			view = portal.incident_view(portal.readable(mine.name))
+		tokyo = " ".join(view["promises"])
+		self.assertIn(instant.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M</time>"), tokyo)
+		self.assertIn(f'datetime="{utc}"', tokyo)
+		self.assertEqual(view["times"]["zone"], "Asia/Tokyo")
+		self.assertIn("Asia/Tokyo", view["times"]["note"])
+		# no zone of their own (Frappe fills a new user's with the site's): the site's on the server, the
+		# browser's once the page's script ran
+		frappe.db.set_value("User", user, "time_zone", get_system_timezone())
+		with self.set_user(user):
+			self.assertEqual(portal.incident_view(portal.readable(mine.name))["times"]["zone"], "")
+		frappe.db.set_value("User", user, "time_zone", None)
+		with self.set_user(user):
+			view = portal.incident_view(portal.readable(mine.name))
+		site = " ".join(view["promises"])
+		self.assertIn(due.strftime("%H:%M</time>"), site)
+		self.assertIn(f'datetime="{utc}"', site)
+		self.assertEqual(view["times"]["zone"], "")
+
+		# "in 3 hours" does not depend on the zone it is shown in
+		def words(text):
+			return re.sub(r"<time[^>]*>[^<]*</time>", "", text)
+
+		self.assertEqual(words(tokyo), words(site))
+		self.assertIn("(in ", words(site))
 
 
 class TestCustomerScope(PortalCase):

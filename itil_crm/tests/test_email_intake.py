@@ -1,10 +1,15 @@
 """Incidents from a mailbox (an Email Account appended to ITIL Incident): the caller and customer come
 from the sender, and a reply in the same thread joins the same incident (also on a frappe-only site)."""
 
+import email
+
 import frappe
 from frappe.email.receive import InboundMail
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import random_string
+
+from itil_crm.customer_portal.resolution import NOTIFICATION, seed_resolution_mail
+from itil_crm.tests.utils import timeline_notes
 
 MAIL = """From: {sender}
 To: servicedesk-itil@example.com
@@ -17,12 +22,14 @@ Content-Type: text/plain; charset="utf-8"
 """
 
 
-def mail(account, sender, subject, body, message_id, in_reply_to=None):
+def mail(account, sender, subject, body, message_id, in_reply_to=None, reply_to_message=None):
+	"""``in_reply_to``: one of the test's own mails; ``reply_to_message``: a Message-ID the site sent."""
+	header = f"<{in_reply_to}@mail.example.com>" if in_reply_to else reply_to_message
 	raw = MAIL.format(
 		sender=sender,
 		subject=subject,
 		message_id=message_id,
-		in_reply_to=f"In-Reply-To: <{in_reply_to}@mail.example.com>\n" if in_reply_to else "",
+		in_reply_to=f"In-Reply-To: {header}\n" if header else "",
 		body=body,
 	)
 	return InboundMail(raw, account, uid=None, seen_status=0).process()
@@ -91,3 +98,118 @@ class TestEmailIntake(FrappeTestCase):
 		created = mail(self.account, sender, "_Test VPN down", "No VPN", f"itil-{random_string(10)}")
 		incident = frappe.get_doc("ITIL Incident", created.reference_name)
 		self.assertEqual((incident.customer_type, incident.customer), (customer_doctype, customer.name))
+
+
+class TestAnswerToTheResolutionByMail(FrappeTestCase):
+	"""Issue 23: the resolution mail asks the caller to confirm; a reply starting with CONFIRM closes the
+	incident, one starting with NOT SOLVED reopens it (the mail is the customer's words on its
+	timeline), only from the caller or the customer's contacts; a plain reply reopens as before."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.account = frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": f"_Test ITIL Answers {random_string(4)}",
+				"email_id": "answers-itil@example.com",
+				"append_to": "ITIL Incident",
+				# the resolution mail goes out through the mailbox of incidents (never polled: rolled back)
+				"enable_incoming": 1,
+				"email_server": "imap.example.com",
+				"enable_outgoing": 1,
+				"smtp_server": "smtp.example.com",
+				"awaiting_password": 0,
+				"no_remaining": 1,
+			}
+		).insert(ignore_permissions=True)
+		seed_resolution_mail()
+
+	def raised_and_resolved(self):
+		sender = f"kim.{random_string(6).lower()}@customer.example"
+		first_id = f"itil-{random_string(10)}"
+		subject = f"_Test scanner jammed {random_string(4)}"
+		first = mail(self.account, sender, subject, "Paper stuck", first_id)
+		incident = frappe.get_doc("ITIL Incident", first.reference_name)
+		incident.update(
+			{"status": "Resolved", "resolution_code": "Permanent Fix", "resolution_notes": "Unjammed"}
+		)
+		incident.save()
+		return incident, sender, subject, first_id
+
+	def reply(self, sender, subject, body, first_id):
+		return mail(self.account, sender, f"Re: {subject}", body, f"itil-{random_string(10)}", first_id)
+
+	def test_the_resolution_mail_asks_the_caller_to_confirm(self):
+		self.assertTrue(frappe.db.get_value("Notification", NOTIFICATION, "enabled"))
+		incident, sender, _subject, _first = self.raised_and_resolved()
+		queued = frappe.get_all(
+			"Email Queue",
+			filters={"reference_doctype": "ITIL Incident", "reference_name": incident.name},
+			fields=["name", "message"],
+		)
+		self.assertEqual(len(queued), 1, queued)
+		parts = email.message_from_string(queued[0].message).walk()
+		message = "".join(
+			p.get_payload(decode=True).decode() for p in parts if p.get_content_type() == "text/html"
+		)
+		for expected in (
+			f"/incidents/{incident.name}?answer=confirm",
+			"?answer=reopen",
+			"CONFIRM",
+			"NOT SOLVED",
+		):
+			self.assertIn(expected, message)
+		recipients = frappe.get_all(
+			"Email Queue Recipient", filters={"parent": queued[0].name}, pluck="recipient"
+		)
+		self.assertEqual(recipients, [sender])
+
+	def test_confirm_closes_once_and_not_solved_reopens_in_the_customers_words(self):
+		incident, sender, subject, first_id = self.raised_and_resolved()
+		self.reply(sender, subject, "CONFIRM\n\nThanks!\n> We have resolved your incident", first_id)
+		self.assertEqual(frappe.db.get_value("ITIL Incident", incident.name, "status"), "Closed")
+		self.reply(sender, subject, "Confirmed", first_id)  # the same answer again
+		self.assertEqual(frappe.db.get_value("ITIL Incident", incident.name, "status"), "Closed")
+		self.assertEqual(timeline_notes(incident.name, "confirmed the resolution"), 1)
+		self.assertEqual(timeline_notes(incident.name, "the customer replied but the incident is"), 0)
+
+		other, sender, subject, first_id = self.raised_and_resolved()
+		words = self.reply(sender, subject, "NOT SOLVED: it jams again on tray 2", first_id)
+		self.assertEqual(frappe.db.get_value("ITIL Incident", other.name, "status"), "In Progress")
+		self.assertEqual(timeline_notes(other.name, "says it is not solved"), 1)
+		self.assertEqual(timeline_notes(other.name, "the customer replied after the resolution"), 0)
+		self.assertEqual((words.reference_doctype, words.reference_name), ("ITIL Incident", other.name))
+		self.assertIn("tray 2", words.content)
+
+	def test_a_plain_reply_reopens_as_before(self):
+		incident, sender, subject, first_id = self.raised_and_resolved()
+		self.reply(sender, subject, "Thanks, but the scanner is slow now", first_id)
+		self.assertEqual(frappe.db.get_value("ITIL Incident", incident.name, "status"), "In Progress")
+		self.assertEqual(timeline_notes(incident.name, "the customer replied after the resolution"), 1)
+
+	def test_only_the_caller_or_a_contact_of_the_customer_answers(self):
+		incident, _sender, subject, first_id = self.raised_and_resolved()
+		stranger = f"mallory.{random_string(6).lower()}@elsewhere.example"
+		self.reply(stranger, subject, "CONFIRM", first_id)
+		self.assertEqual(frappe.db.get_value("ITIL Incident", incident.name, "status"), "Resolved")
+		self.assertEqual(timeline_notes(incident.name, "nothing changed"), 1)
+
+	def test_a_reply_to_the_resolution_mail_itself_answers(self):
+		incident, sender, subject, _first = self.raised_and_resolved()
+		message_id = frappe.db.get_value(
+			"Email Queue",
+			{"reference_doctype": "ITIL Incident", "reference_name": incident.name},
+			"message_id",
+		)
+		self.assertTrue(message_id)
+		answer = mail(
+			self.account,
+			sender,
+			f"Re: [{incident.name}] Resolved: {subject}",
+			"Not solved - the scanner still jams",
+			f"itil-{random_string(10)}",
+			reply_to_message=message_id,
+		)
+		self.assertEqual((answer.reference_doctype, answer.reference_name), ("ITIL Incident", incident.name))
+		self.assertEqual(frappe.db.get_value("ITIL Incident", incident.name, "status"), "In Progress")

@@ -101,3 +101,16 @@ def events_of(incident: str) -> list:
 
 def escalations_of(incident: str) -> list:
 	return history_of("ITIL Escalation", incident, order_by="creation asc, idx asc")
+
+
+def timeline_notes(incident: str, text: str) -> int:
+	"""How many lines of the incident's timeline (Info comments) say ``text``."""
+	return frappe.db.count(
+		"Comment",
+		{
+			"reference_doctype": "ITIL Incident",
+			"reference_name": incident,
+			"comment_type": "Info",
+			"content": ["like", f"%{text}%"],
+		},
+	)

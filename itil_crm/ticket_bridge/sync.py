@@ -231,6 +231,7 @@ def on_ticket_reply(doc, method=None):
 	a bare db_set, so the ticket's own hooks do not see it)."""
 	if (
 		frappe.flags.itil_ticket_sync
+		or doc.flags.itil_answered  # an answer to the resolution (customer_portal.resolution)
 		or doc.sent_or_received != "Received"
 		or doc.communication_type != "Communication"
 	):

@@ -14,6 +14,7 @@ def get_context(context):
 	rows = portal.incident_list(show, start)
 	context.more = len(rows) > portal.PAGE
 	context.incidents = rows[: portal.PAGE]
+	context.times = portal.times_note()
 	context.show = show
 	context.start = start
 	context.page_size = portal.PAGE
