@@ -27,6 +27,7 @@ WEBSITE_ROLES = {CUSTOMER, "ITIL Event Source"}
 SYSTEM_WRITTEN = {
 	"ITIL Calendar Feed",
 	"ITIL Known Error Term",
+	"ITIL Candidate Incident",  # an incident proposed once in a problem candidate
 	"ITIL Monitoring Alert",
 	"ITIL Supplier Exchange",
 	# an incident's history
@@ -299,3 +300,27 @@ def test_guest_gets_no_itil_record_on_any_path(principals, samples):
 			continue
 		assert guest.doc(doctype, name).status in (403, 401), doctype
 		assert guest.get(f"/api/resource/{doctype}").status in (403, 401), doctype
+
+
+def test_link_validation_names_only_records_the_user_may_read(principals, samples, customers_incident):
+	"""frappe.client.validate_link (the desk's Link fields) tells whether a name exists: for an ITIL doctype,
+	a record the user may not read answers as a name that does not exist; no right on the doctype is a 403
+	whether the name exists or not; who may read it gets it, fetched fields included."""
+	existing, missing = samples["ITIL Incident"], "INC-NO-SUCH-0"
+
+	def validate(role, name, fields=None):
+		return principals[role].method(
+			"frappe.client.validate_link", doctype="ITIL Incident", docname=name, fields=fields or []
+		)
+
+	customer = {name: validate(CUSTOMER, name) for name in (existing, missing, customers_incident)}
+	assert customer[existing].status == customer[missing].status == 200, customer
+	assert customer[existing].data == customer[missing].data == {"name": None}, customer
+	assert customer[customers_incident].data == {"name": customers_incident}
+	for role in ("Blogger", "ITIL Event Source"):
+		answers = [validate(role, name) for name in (existing, missing)]
+		assert [a.status for a in answers] == [403, 403], (role, answers)
+		assert answers[0].message() == answers[1].message(), answers
+	agent = validate("ITIL Service Desk Agent", existing, ["subject"])
+	assert agent.ok and agent.data["name"] == existing and agent.data["subject"], agent
+	assert validate("ITIL Service Desk Agent", missing).data == {"name": None}

@@ -131,6 +131,7 @@ def chart_of(folder: str) -> str:
 METHODS = {
 	"itil_crm.frappe_fixes.count_and_search.get_count": ("desk", ["doctype", "filters", "debug", "cache"]),
 	"itil_crm.frappe_fixes.count_and_search.global_search": ("desk", ["text", "start", "limit", "doctype"]),
+	"itil_crm.frappe_fixes.link_validation.validate_link": ("desk", ["doctype", "docname", "fields"]),
 	"itil_crm.change_enablement.authority.cast_vote": ("desk", ["change", "decision", "comment"]),
 	"itil_crm.change_enablement.schedule.calendar_feed_url": ("desk", []),
 	"itil_crm.change_enablement.schedule.feed": ("guest", ["token"]),
@@ -148,6 +149,11 @@ METHODS = {
 		["subject", "description", "service", "customer"],
 	),
 	"itil_crm.customer_portal.incidents.add_reply": ("customer", ["incident", "message"]),
+	"itil_crm.customer_portal.notices.seen": ("customer", ["incident"]),
+	"itil_crm.customer_portal.resolution.confirm_resolution": ("customer", ["incident"]),
+	"itil_crm.customer_portal.resolution.reopen_incident": ("customer", ["incident", "reason"]),
+	"itil_crm.onboarding.get_desktop_page": ("desk", ["page"]),
+	"itil_crm.problem_management.candidates.dismiss": ("desk", ["problem", "reason"]),
 	"itil_crm.service_desk.queues.my_support_groups": ("desk", []),
 	"itil_crm.ticket_bridge.intake.raise_from_ticket": ("desk", ["doctype", "name"]),
 	"itil_crm.service_desk.workspace_numbers.at_risk": ("desk", ["filters"]),
@@ -172,6 +178,11 @@ VALID = {
 		"filters": {"status": "New"},
 	},
 	"itil_crm.frappe_fixes.count_and_search.global_search": lambda n: {"text": "fuzz", "limit": 5},
+	"itil_crm.frappe_fixes.link_validation.validate_link": lambda n: {
+		"doctype": "ITIL Incident",
+		"docname": n["incident"],
+		"fields": ["subject"],
+	},
 	"itil_crm.change_enablement.authority.cast_vote": lambda n: {
 		"change": n["change"],
 		"decision": "Approve",
@@ -203,6 +214,16 @@ VALID = {
 		"incident": n["portal_incident"],
 		"message": "fuzz",
 	},
+	"itil_crm.customer_portal.notices.seen": lambda n: {"incident": n["portal_incident"]},
+	"itil_crm.customer_portal.resolution.confirm_resolution": lambda n: {"incident": n["portal_incident"]},
+	"itil_crm.customer_portal.resolution.reopen_incident": lambda n: {
+		"incident": n["portal_incident"],
+		"reason": "fuzz",
+	},
+	"itil_crm.onboarding.get_desktop_page": lambda n: {
+		"page": {"name": "ITIL", "title": "ITIL", "public": 1}
+	},
+	"itil_crm.problem_management.candidates.dismiss": lambda n: {"problem": n["problem"], "reason": "fuzz"},
 	"itil_crm.ticket_bridge.intake.raise_from_ticket": lambda n: {"doctype": "HD Ticket"},
 	"itil_crm.service_desk.workspace_numbers.at_risk": lambda n: {"filters": []},
 	"itil_crm.service_level.supplier_callbacks.receive": lambda n: {"status": "resolved"},

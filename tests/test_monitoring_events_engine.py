@@ -8,7 +8,11 @@ from itil_crm.engines.monitoring_events import (
 	PayloadError,
 	ci_hints,
 	fold,
+	host_hints,
+	host_of,
 	map_severity,
+	normal_host_name,
+	normal_ip,
 	parse,
 )
 
@@ -141,3 +145,76 @@ def test_random_json_is_read_or_refused_with_a_message(data):
 		assert str(e)
 		return
 	assert all(message for _i, message in errors)
+
+
+def test_the_webhooks_group_and_common_labels_complete_an_alerts_own():
+	"""Alertmanager sends the labels the alerts of a group share as groupLabels and commonLabels: an alert
+	whose own labels lack one is looked up (CI, host, severity) with them; its own labels win."""
+	bare = {"status": "firing", "fingerprint": "g1", "labels": {"alertname": "Down"}}
+	own = {"status": "firing", "fingerprint": "g2", "labels": {"alertname": "Down", "instance": "web01:80"}}
+	body = json.dumps(
+		{
+			"version": "4",
+			"groupLabels": {"service": "billing", "instance": "grouped:9100"},
+			"commonLabels": {"instance": "db01:9100", "severity": "critical"},
+			"alerts": [bare, own],
+		}
+	)
+	good, errors = parse(body)
+	assert errors == []
+	first, second = good[0][1], good[1][1]
+	assert first.labels == {"alertname": "Down"}  # what is stored: the alert's own labels
+	assert ci_hints(first, ["service", "instance"]) == ["billing", "db01:9100", "db01"]
+	assert host_hints(first) == ["db01"]
+	assert first.severity == "critical" and first.summary == "Down on db01:9100"
+	assert host_hints(second) == ["web01"]
+	assert ci_hints(second, ["instance"]) == ["web01:80", "web01"]
+
+
+def test_group_labels_that_are_not_an_object_refuse_the_body():
+	with pytest.raises(PayloadError, match="commonLabels"):
+		parse(json.dumps({"version": "4", "commonLabels": ["x"], "alerts": []}))
+
+
+@pytest.mark.parametrize(
+	"value, host",
+	[
+		("db01", "db01"),
+		("DB01.Example.COM.", "db01.example.com"),
+		("db01:9100", "db01"),
+		("10.0.0.5:9100", "10.0.0.5"),
+		("10.0.0.5", "10.0.0.5"),
+		("[2001:DB8:0:0::1]:9100", "2001:db8::1"),
+		("2001:db8::1", "2001:db8::1"),
+		("https://shop.example.com:8443/health", "shop.example.com"),
+		("http://10.1.2.3/metrics", "10.1.2.3"),
+		("not a host", None),
+		("-db", None),
+		("", None),
+		("a" * 64 + ".example.com", None),
+	],
+)
+def test_the_host_of_an_instance_label(value, host):
+	assert host_of(value) == host
+
+
+def test_host_hints_read_instance_host_and_hostname_and_the_events_ci():
+	good, _errors = parse(
+		json.dumps({"fingerprint": "e1", "summary": "Disk full", "ci": "srv01.example.com"})
+	)
+	assert host_hints(good[0][1]) == ["srv01.example.com"]
+	good, _errors = parse(am(alert(instance="10.0.0.7:9100", host="db01", hostname="DB01.lan")))
+	assert host_hints(good[0][1]) == ["10.0.0.7", "db01", "db01.lan"]
+
+
+@given(st.ip_addresses(), st.integers(min_value=1, max_value=65535))
+def test_an_address_with_or_without_its_port_is_found_in_its_normal_form(address, port):
+	text = f"[{address}]:{port}" if address.version == 6 else f"{address}:{port}"
+	assert host_of(text) == normal_ip(str(address)) == str(address)
+	assert host_of(str(address).upper()) == str(address)
+
+
+@given(st.text(max_size=80))
+def test_host_of_never_fails_and_answers_a_valid_host_or_nothing(text):
+	host = host_of(text)
+	assert host is None or normal_ip(host) == host or normal_host_name(host) == host

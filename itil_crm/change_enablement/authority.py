@@ -9,7 +9,9 @@ from frappe import _
 from frappe.utils import cint, now_datetime
 
 from itil_crm.engines.change_authority import authority, may_decide, risk_level, tally, voters
+from itil_crm.frappe_fixes.deadlocks import retried
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.record_access import record
 
 LABELS = {
 	"standard": "Pre-authorised (standard change)",
@@ -41,6 +43,13 @@ def assess(change) -> str:
 	return kind
 
 
+def keep_change_authority(change) -> None:
+	"""The change authority is who authorised or rejected the change, set by the server when it happens: a
+	value sent with a save (a new change, an edit, the decision itself) is not kept."""
+	before = None if change.is_new() else change.get_doc_before_save()
+	change.change_authority = before.change_authority if before else None
+
+
 def check_move(change, previous: str | None, kind: str) -> None:
 	"""A move out of Assessment by hand is the authority's: refused otherwise."""
 	if previous == "Draft" and change.status == "Assessment" and kind == "standard":
@@ -70,6 +79,24 @@ def check_move(change, previous: str | None, kind: str) -> None:
 		)
 
 
+def check_votes(change) -> None:
+	"""The CAB Votes table is written by cast_vote only: a vote typed into the change (REST, desk, import)
+	would let one member, or any writer of the change, decide for the CAB."""
+	if change.flags.casting_vote or frappe.session.user == "Administrator":
+		return
+	before = change.get_doc_before_save()
+
+	def votes(doc):
+		return [(v.member, v.decision, v.comment or "") for v in (doc.get("cab_votes") or [])] if doc else []
+
+	if votes(change) != votes(before):
+		frappe.throw(
+			_("CAB votes are cast with Vote by the CAB's members; they cannot be written into the change."),
+			frappe.PermissionError,
+			title=_("Change authority"),
+		)
+
+
 def check_close(change, previous: str | None) -> None:
 	if (
 		change.status == "Closed"
@@ -89,10 +116,7 @@ def cast_vote(change: str, decision: str, comment: str | None = None) -> str:
 	change is authorised or rejected. A member voting again replaces their vote."""
 	if decision not in ("Approve", "Reject"):
 		frappe.throw(_("Vote Approve or Reject."), frappe.ValidationError)
-	if not isinstance(change, str) or not frappe.db.exists("ITIL Change", change):
-		frappe.throw(_("ITIL Change {0} does not exist.").format(change), frappe.DoesNotExistError)
-	doc = frappe.get_doc("ITIL Change", change)
-	doc.check_permission("read")
+	doc = record("ITIL Change", change)
 	kind = authority(doc.change_type, doc.risk)
 	if kind not in ("cab", "ecab"):
 		frappe.throw(
@@ -102,6 +126,18 @@ def cast_vote(change: str, decision: str, comment: str | None = None) -> str:
 		raise frappe.PermissionError(
 			_("Only members of the {0} vote on this change.").format(_(LABELS[kind]))
 		)
+	if doc.status != "Assessment":
+		frappe.throw(_("Votes are cast while the change is in Assessment."), frappe.ValidationError)
+	# two members voting at the same moment (on one change or two) may deadlock on the votes' table: the
+	# loser, rolled back whole, votes again on the change as it now is
+	return retried(lambda: _record_vote(change, decision, comment, kind), VOTE_ATTEMPTS)
+
+
+VOTE_ATTEMPTS = 3
+
+
+def _record_vote(change: str, decision: str, comment: str | None, kind: str) -> str:
+	doc = frappe.get_doc("ITIL Change", change)
 	if doc.status != "Assessment":
 		frappe.throw(_("Votes are cast while the change is in Assessment."), frappe.ValidationError)
 	user = frappe.session.user
@@ -114,6 +150,7 @@ def cast_vote(change: str, decision: str, comment: str | None = None) -> str:
 	if result.decision:
 		doc.status = "Authorized" if result.decision == "Approved" else "Rejected"
 		doc.flags.decided_by_votes = True
+	doc.flags.casting_vote = True
 	doc.flags.ignore_permissions = True
 	doc.save()
 	return doc.status

@@ -13,10 +13,12 @@ of one fingerprint in a batch are folded: how many times it fired, its last stat
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_ALERTS = 5000
@@ -43,6 +45,8 @@ class Alert:
 	details: str
 	labels: dict = field(default_factory=dict)
 	ci: str | None = None  # named by a generic event
+	# Alertmanager's groupLabels and commonLabels of the webhook: where an alert's own labels lack one
+	group_labels: dict = field(default_factory=dict)
 	starts_at: datetime | None = None
 	ends_at: datetime | None = None
 
@@ -89,7 +93,13 @@ def _items(data) -> tuple[list, callable]:
 			raise PayloadError(f"Alertmanager webhook version {version!r}: only version 4 is read")
 		if not isinstance(data["alerts"], list):
 			raise PayloadError("'alerts' must be a list")
-		return data["alerts"], _alertmanager_alert
+		shared = {}
+		for key in ("groupLabels", "commonLabels"):  # the common labels win over the group's (a superset)
+			try:
+				shared.update(_strings(data.get(key), key))
+			except ValueError as e:
+				raise PayloadError(str(e)) from None
+		return data["alerts"], lambda item: _alertmanager_alert(item, shared)
 	if isinstance(data, dict) and "events" in data:
 		if not isinstance(data["events"], list):
 			raise PayloadError("'events' must be a list")
@@ -101,24 +111,26 @@ def _items(data) -> tuple[list, callable]:
 	raise PayloadError("expected an Alertmanager webhook (with 'alerts') or an event object")
 
 
-def _alertmanager_alert(item) -> Alert:
+def _alertmanager_alert(item, shared: dict | None = None) -> Alert:
 	if not isinstance(item, dict):
 		raise ValueError("an alert must be an object")
 	labels = _strings(item.get("labels"), "labels")
 	annotations = _strings(item.get("annotations"), "annotations")
-	name = labels.get("alertname") or "alert"
-	where = labels.get("instance") or labels.get("service") or labels.get("job")
+	known = {**(shared or {}), **labels}
+	name = known.get("alertname") or "alert"
+	where = known.get("instance") or known.get("service") or known.get("job")
 	summary = annotations.get("summary") or (f"{name} on {where}" if where else name)
 	details = annotations.get("description") or ""
 	return Alert(
 		fingerprint=_fingerprint(item.get("fingerprint")),
 		status=_status(item.get("status")),
-		severity=_severity(labels.get("severity")),
+		severity=_severity(known.get("severity")),
 		summary=_clip(summary, MAX_TEXT),
 		details=_clip(details, MAX_DETAILS),
 		labels=labels,
 		starts_at=_time(item.get("startsAt"), "startsAt"),
 		ends_at=_time(item.get("endsAt"), "endsAt"),
+		group_labels=dict(shared or {}),
 	)
 
 
@@ -234,15 +246,68 @@ def map_severity(
 	return mapping[key]
 
 
+def label(alert: Alert, name: str) -> str | None:
+	"""A label of the alert, else of its webhook's commonLabels / groupLabels."""
+	return alert.labels.get(name) or alert.group_labels.get(name) or None
+
+
 def ci_hints(alert: Alert, label_names: list[str]) -> list[str]:
-	"""Values to match against CI names, in order: the event's CI, then each configured label (an
-	`instance` like ``db01:9100`` also tried without its port)."""
+	"""Values to match against CI IDs and names, in order: the event's CI, then each configured label (the
+	alert's, else the webhook's common or group labels; an `instance` like ``db01:9100`` also tried
+	without its port)."""
 	hints = [alert.ci] if alert.ci else []
 	for name in label_names:
-		value = alert.labels.get(name)
+		value = label(alert, name)
 		if value:
 			hints.append(value)
 			host = re.sub(r":\d+$", "", value)
 			if host != value:
 				hints.append(host)
 	return list(dict.fromkeys(hints))
+
+
+HOST_LABELS = ("instance", "host", "hostname")
+_DNS_LABEL = r"[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?"
+_HOST_NAME = re.compile(rf"(?=.{{1,253}}$){_DNS_LABEL}(\.{_DNS_LABEL})*")
+
+
+def host_hints(alert: Alert) -> list[str]:
+	"""Host names and addresses to match against the CIs' Host Name and IP Address, in order: the event's
+	CI, then the labels `instance`, `host` and `hostname` (the alert's, else the webhook's common or group
+	labels), each without its port or URL scheme; lower case, an address in its normal form."""
+	values = [alert.ci] if alert.ci else []
+	values += [label(alert, name) for name in HOST_LABELS]
+	hosts = [host_of(v) for v in values if v]
+	return list(dict.fromkeys(h for h in hosts if h))
+
+
+def host_of(value: str) -> str | None:
+	"""The host of ``db01``, ``db01:9100``, ``10.0.0.5:9100``, ``[2001:db8::1]:9100``, ``2001:db8::1`` or
+	``https://db01.example.com:8443/health``: an IP address in its normal form, or a lower-case host name;
+	None when it is neither."""
+	text = (value or "").strip()
+	if "://" in text:
+		try:
+			text = urlsplit(text).hostname or ""
+		except ValueError:
+			return None
+	elif text.startswith("["):  # [v6]:port
+		text = text[1 : text.find("]")] if "]" in text else ""
+	elif text.count(":") == 1:  # host:port (an IPv6 address has several colons)
+		text = text.split(":", 1)[0]
+	return normal_ip(text) or normal_host_name(text)
+
+
+def normal_ip(value: str | None) -> str | None:
+	"""An IPv4 or IPv6 address in its normal (compressed, lower-case) form, or None."""
+	try:
+		return str(ipaddress.ip_address((value or "").strip()))
+	except ValueError:
+		return None
+
+
+def normal_host_name(value: str | None) -> str | None:
+	"""A host name (DNS labels of letters, digits, hyphens and underscores, 253 characters at most) in
+	lower case, without a trailing dot, or None."""
+	text = (value or "").strip().lower().rstrip(".")
+	return text if text and _HOST_NAME.fullmatch(text) else None

@@ -43,9 +43,9 @@ def guard_request():
 
 	- they read incidents on the portal and through the document API (/api/resource, frappe.client),
 	  never through the desk's form or print endpoints;
-	- a private file attached to an incident is theirs to download only if they uploaded it (frappe's
-	  download checks the file's own rule, which lets anyone who reads the incident in, not the
-	  permission hooks)."""
+	- a private file attached to an incident is theirs to download only as the File permission hooks say
+	  (they uploaded it, or the desk sent it to them in a reply): frappe's download checks the file's
+	  own rule, which lets anyone who reads the incident in, not the permission hooks."""
 	user = frappe.session.user
 	if user in ("Guest", "Administrator") or getattr(frappe.local, "request", None) is None:
 		return
@@ -68,5 +68,10 @@ def guard_request():
 
 
 def _may_download(path: str, user: str) -> bool:
-	files = frappe.get_all("File", filters={"file_url": path}, fields=["owner", "attached_to_doctype"])
-	return not files or any(f.owner == user or f.attached_to_doctype != DOCTYPE for f in files)
+	"""Frappe's File permission, its hooks included (itil_crm.customer_portal.access.file_permission: a
+	file the desk sent the customer in a reply is theirs, an internal one is not), on any record of
+	the file."""
+	files = frappe.get_all("File", filters={"file_url": path}, pluck="name")
+	return not files or any(
+		frappe.has_permission("File", "read", doc=frappe.get_doc("File", f), user=user) for f in files
+	)

@@ -3,6 +3,7 @@ on Frappe's own doctypes or functions: it fails on the day Frappe closes the hol
 The ``test_the_app_...`` beside it shows the fix at work on the app's records."""
 
 import importlib
+import json
 from pathlib import Path
 
 import frappe
@@ -13,7 +14,15 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import random_string
 
 from itil_crm.customer_portal import access
-from itil_crm.frappe_fixes import count_and_search, deadlocks, deletes, portal_requests, request_values
+from itil_crm.frappe_fixes import (
+	count_and_search,
+	deadlocks,
+	deletes,
+	error_answers,
+	link_validation,
+	portal_requests,
+	request_values,
+)
 from itil_crm.frappe_fixes.whitelisted_arguments import Filters, JSONObject, checked
 from itil_crm.tests.test_customer_portal import portal_user
 from itil_crm.tests.utils import make_incident, user_with_roles
@@ -113,6 +122,121 @@ class TestCountAndSearch(FrappeTestCase):
 				]
 				settings.save(ignore_permissions=True)
 			frappe.db.commit()
+
+
+class TestLinkValidation(FrappeTestCase):
+	def test_frappe_still_tells_whoever_reads_the_doctype_which_names_exist(self):
+		user, _contact = portal_user()
+		other = make_incident()
+		with self.set_user(user):
+			self.assertFalse(frappe.has_permission("ITIL Incident", "read", doc=other.name))
+			self.assertEqual(frappe.client.validate_link("ITIL Incident", other.name).name, other.name)
+
+	def test_the_apps_names_exist_only_for_who_may_read_them(self):
+		user, contact = portal_user()
+		mine = make_incident(caller=contact)
+		other = make_incident()
+		missing = f"INC-NONE-{random_string(6)}"
+		with self.set_user(user):  # another customer's incident answers as a name that does not exist
+			self.assertEqual(link_validation.validate_link("ITIL Incident", other.name), {"name": None})
+			self.assertEqual(link_validation.validate_link("ITIL Incident", missing), {"name": None})
+			self.assertEqual(link_validation.validate_link("ITIL Incident", mine.name).name, mine.name)
+		outsider = user_with_roles("Blogger", prefix="itil-outsider")
+		with self.set_user(outsider):  # no right on the doctype: refused, whether the name exists or not
+			for name in (other.name, missing):
+				self.assertRaises(
+					frappe.PermissionError, link_validation.validate_link, "ITIL Incident", name
+				)
+		# who may read the record gets Frappe's answer, fetched fields included (the desk's Link fields)
+		with self.set_user(user_with_roles("ITIL Service Desk Agent")):
+			answer = link_validation.validate_link("ITIL Incident", other.name, ["subject"])
+			self.assertEqual((answer.name, answer.subject), (other.name, other.subject))
+			self.assertEqual(link_validation.validate_link("ITIL Incident", missing), {"name": None})
+		# other doctypes are answered by Frappe, unchanged
+		self.assertEqual(
+			link_validation.validate_link("User", "Administrator"),
+			frappe.client.validate_link("User", "Administrator"),
+		)
+
+
+class TestErrorAnswers(FrappeTestCase):
+	@staticmethod
+	def json_request(path: str, body: str):
+		from werkzeug.wrappers import Request
+
+		return Request.from_values(
+			path=path, method="POST", data=body.encode(), content_type="application/json"
+		)
+
+	def test_frappe_still_fails_on_a_json_body_that_does_not_parse(self):
+		import frappe.app
+
+		form_dict = frappe.local.form_dict
+		try:  # a Python error, hence HTTP 500, before the app's code runs
+			self.assertRaises(ValueError, frappe.app.make_form_dict, self.json_request("/api/method/x", "{"))
+		finally:
+			frappe.local.form_dict = form_dict
+
+	def test_the_answer_is_a_400_with_a_message(self):
+		from werkzeug.wrappers import Response
+
+		for body, unreadable in (("{", True), ("[" * 100_000, True), ('{"a": 1}', False), ("", False)):
+			request = self.json_request("/api/method/itil_crm.service_desk.monitoring_events.receive", body)
+			self.assertEqual(error_answers.unreadable_json_body(request), unreadable, body[:10])
+		response = Response(
+			'{"exc": "Traceback (most recent call last): ..."}', 500, mimetype="application/json"
+		)
+		error_answers.clean_error_answer(response, self.json_request("/api/resource/ToDo", "{x"))
+		answer = json.loads(response.get_data())
+		self.assertEqual((response.status_code, answer["exc_type"]), (400, "ValidationError"))
+		self.assertIn("JSON", json.loads(json.loads(answer["_server_messages"])[0])["message"])
+		self.assertNotIn("exc", answer)
+
+	def test_the_apps_endpoints_are_recognised(self):
+		def request(path, **form):
+			from werkzeug.wrappers import Request
+
+			frappe.local.form_dict = frappe._dict(form)
+			return Request.from_values(path=path)
+
+		form_dict = frappe.local.form_dict
+		try:
+			for path, form, ours in (
+				("/api/method/itil_crm.change_enablement.authority.cast_vote", {}, True),
+				("/api/resource/ITIL Incident/INC-1", {}, True),
+				("/api/resource/ITIL%20Change", {}, True),
+				("/api/v2/document/ITIL Problem/P-1", {}, True),
+				("/api/method/frappe.client.get_list", {"doctype": "ITIL Incident"}, True),
+				("/api/method/run_doc_method", {"dt": "ITIL Incident"}, True),
+				("/api/method/frappe.desk.form.save.savedocs", {"doc": '{"doctype": "ITIL Change"}'}, True),
+				("/api/method/frappe.client.get_list", {"doctype": "ToDo"}, False),
+				("/api/resource/ToDo/x", {}, False),
+				("/itil-incident", {}, False),
+			):
+				self.assertEqual(error_answers.app_endpoint(request(path, **form)), ours, path)
+		finally:
+			frappe.local.form_dict = form_dict
+
+	def test_every_traceback_is_stripped_and_a_refusals_message_kept(self):
+		trace = 'Traceback (most recent call last):\n  File "x.py", line 1\nValueError: boom'
+		messages = json.dumps([json.dumps({"message": "Refused."}), json.dumps({"message": trace})])
+		for status, exception in ((403, "Refused."), (500, None)):
+			body = {
+				"exc": json.dumps([trace]),
+				"_exc_source": "itil_crm (app)",
+				"exception": "frappe.exceptions.PermissionError: Refused.",
+				"exc_type": "PermissionError",
+				"_server_messages": messages,
+			}
+			self.assertTrue(error_answers.strip_tracebacks(body, status))
+			self.assertEqual(body.get("exception"), exception)
+			self.assertNotIn("exc", body)
+			self.assertNotIn("_exc_source", body)
+			self.assertEqual(json.loads(body["_server_messages"]), [json.dumps({"message": "Refused."})])
+		body = {"errors": [{"type": "ValidationError", "exception": trace, "message": "Bad."}]}
+		self.assertTrue(error_answers.strip_tracebacks(body, 417))
+		self.assertEqual(body, {"errors": [{"type": "ValidationError", "message": "Bad."}]})
+		self.assertFalse(error_answers.strip_tracebacks({"exc_type": "ValidationError"}, 417))
 
 
 class TestRequestValues(FrappeTestCase):

@@ -17,6 +17,7 @@ from frappe.utils import add_to_date, cint
 from itil_crm.engines.duplicates import Candidate, MergeError, check_merge, ranked, words
 from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.record_access import record
 from itil_crm.ticket_bridge import sync as ticket_sync
 
 LIMIT = 25  # candidates of the same CI
@@ -113,12 +114,8 @@ def note_possible_duplicates(doc) -> None:
 @checked
 def merge(incident: str, into: str) -> str:
 	"""Resolve ``incident`` as a duplicate of ``into``; its tickets follow ``into`` from now on."""
-	for name in (incident, into):
-		if not frappe.db.exists("ITIL Incident", name):
-			frappe.throw(_("ITIL Incident {0} does not exist.").format(name), frappe.DoesNotExistError)
-		frappe.has_permission("ITIL Incident", "write", name, throw=True)
-	newcomer = frappe.get_doc("ITIL Incident", incident)
-	master = frappe.get_doc("ITIL Incident", into)
+	newcomer = record("ITIL Incident", incident, "write")
+	master = record("ITIL Incident", into, "write")
 	chain = dict(
 		frappe.get_all(
 			"ITIL Incident",

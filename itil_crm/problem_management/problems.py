@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.record_access import record
 
 MAX_INCIDENTS = 500
 
@@ -23,10 +24,7 @@ def link_incidents(problem: str, incidents: list[str] | str) -> int:
 		frappe.throw(_("Choose the incidents to link."), frappe.ValidationError)
 	if len(names) > MAX_INCIDENTS:
 		frappe.throw(_("Link {0} incidents at most at once.").format(MAX_INCIDENTS), frappe.ValidationError)
-	if not isinstance(problem, str) or not frappe.db.exists("ITIL Problem", problem):
-		frappe.throw(_("Problem {0} does not exist.").format(problem), frappe.DoesNotExistError)
-	frappe.has_permission("ITIL Problem", "read", problem, throw=True)
-	if frappe.db.get_value("ITIL Problem", problem, "status") == "Closed":
+	if record("ITIL Problem", problem).status == "Closed":
 		frappe.throw(_("Problem {0} is closed.").format(problem), frappe.ValidationError)
 	changed = []
 	for name in dict.fromkeys(names):

@@ -30,9 +30,18 @@ from frappe import _
 from frappe.utils import escape_html, now_datetime
 
 from itil_crm.engines.lifecycle import OPEN_STATUSES
-from itil_crm.engines.monitoring_events import Alert, PayloadError, ci_hints, fold, map_severity, parse
+from itil_crm.engines.monitoring_events import (
+	Alert,
+	PayloadError,
+	ci_hints,
+	fold,
+	host_hints,
+	map_severity,
+	parse,
+)
 from itil_crm.frappe_fixes.deadlocks import retried
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
+from itil_crm.record_access import record
 from itil_crm.service_level import site_time
 
 EVENT_SOURCE_ROLE = "ITIL Event Source"
@@ -138,7 +147,8 @@ def prepare(
 	}
 	labels = [x.strip() for x in (source.ci_labels or "").split(",") if x.strip()]
 	hints = {a.fingerprint: ci_hints(a, labels) for _i, a in good}
-	known = _cis({h for hs in hints.values() for h in hs})
+	hosts = {a.fingerprint: host_hints(a) for _i, a in good}
+	known, by_host = _cis({h for hs in hints.values() for h in hs}, {h for hs in hosts.values() for h in hs})
 	prepared, errors = [], []
 	for i, alert in good:
 		try:
@@ -146,26 +156,34 @@ def prepare(
 		except ValueError as e:
 			errors.append((i, str(e)))
 			continue
-		ci = next((known[h] for h in hints[alert.fingerprint] if h in known), None)
+		ci = next((known[h] for h in hints[alert.fingerprint] if h in known), None) or next(
+			(by_host[h] for h in hosts[alert.fingerprint] if h in by_host), None
+		)
 		prepared.append((i, Prepared(alert, urgency, impact or source.default_impact, ci)))
 	return prepared, errors
 
 
-def _cis(hints: set[str]) -> dict[str, str]:
-	"""CI ID or name (case-insensitive) -> CI ID, for CIs still in service; one query."""
-	if not hints:
-		return {}
+def _cis(hints: set[str], hosts: set[str] = frozenset()) -> tuple[dict[str, str], dict[str, str]]:
+	"""For CIs still in service, in one query: (CI ID or name, case-insensitive -> CI ID; host name or IP
+	address -> CI ID). A host name or address that several CIs share names none of them."""
+	if not hints and not hosts:
+		return {}, {}
 	rows = frappe.db.sql(
-		"""select name, ci_name from `tabITIL Configuration Item`
-		where (name in %(h)s or ci_name in %(h)s) and ifnull(lifecycle_status, '') != 'Retired'""",
-		{"h": tuple(hints)},
+		"""select name, ci_name, host_name, ip_address from `tabITIL Configuration Item`
+		where (name in %(h)s or ci_name in %(h)s or host_name in %(hosts)s or ip_address in %(hosts)s)
+		and ifnull(lifecycle_status, '') != 'Retired'""",
+		{"h": tuple(hints) or ("",), "hosts": tuple(hosts) or ("",)},
 		as_dict=True,
 	)
-	found = {}
+	found, on_host = {}, {}
 	for r in rows:
 		found.setdefault(r.name, r.name)
 		found.setdefault((r.ci_name or "").lower(), r.name)
-	return {h: found.get(h) or found.get(h.lower()) for h in hints if found.get(h) or found.get(h.lower())}
+		for host in {r.host_name, r.ip_address} - {None, ""}:
+			on_host.setdefault(host.lower(), set()).add(r.name)
+	names = {h: found.get(h) or found.get(h.lower()) for h in hints if found.get(h) or found.get(h.lower())}
+	by_host = {h: next(iter(on_host[h])) for h in hosts if len(on_host.get(h, ())) == 1}
+	return names, by_host
 
 
 def open_key(source: str, fingerprint: str) -> str:
@@ -471,9 +489,7 @@ def end_episode(doc, method=None) -> None:
 @checked
 def monitoring_summary(incident: str) -> dict | None:
 	"""For the incident form: the counts of the alert that opened it."""
-	if not isinstance(incident, str) or not frappe.db.exists("ITIL Incident", incident):
-		frappe.throw(_("ITIL Incident {0} does not exist.").format(incident), frappe.DoesNotExistError)
-	frappe.get_doc("ITIL Incident", incident).check_permission("read")
+	record("ITIL Incident", incident)
 	return frappe.db.get_value(
 		"ITIL Monitoring Alert",
 		{"incident": incident},

@@ -19,6 +19,7 @@ from itil_crm.engines import warranty as rules
 from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
 from itil_crm.notifications import alert
+from itil_crm.record_access import record
 
 
 def stakeholder_roles() -> list[str]:
@@ -123,10 +124,7 @@ def summary(go_live: str, rows: list | None = None) -> list[dict]:
 @checked
 def warranty_summary(go_live: str) -> dict:
 	"""For the go-live form: its warranty incidents by priority and its exit criteria."""
-	if not isinstance(go_live, str) or not frappe.db.exists("ITIL Go-Live", go_live):
-		frappe.throw(_("ITIL Go-Live {0} does not exist.").format(go_live), frappe.DoesNotExistError)
-	doc = frappe.get_doc("ITIL Go-Live", go_live)
-	doc.check_permission("read")
+	doc = record("ITIL Go-Live", go_live)
 	rows = incidents(go_live)
 	criteria = evaluate(doc, rows)
 	return {
@@ -195,6 +193,15 @@ def describe(criteria: list[rules.Criterion]) -> str:
 def may_override() -> bool:
 	role = settings().go_live_override_role or "ITIL Change Manager"
 	return frappe.session.user == "Administrator" or bool({role, "System Manager"} & set(frappe.get_roles()))
+
+
+SIGN_OFF_ROLES = {"ITIL Change Manager", "System Manager"}
+
+
+def may_sign_off() -> bool:
+	"""Closing the warranty period is the go-live's owners' (a change manager), or the override role's;
+	engineers write the go-live to tick its checklist."""
+	return may_override() or bool(SIGN_OFF_ROLES & set(frappe.get_roles()))
 
 
 # --- the daily job --------------------------------------------------------------------------------

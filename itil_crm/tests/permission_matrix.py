@@ -25,3 +25,21 @@ def parse_permissions_doc(path: Path = DOC) -> tuple[list[str], dict[str, dict[s
 			for role, cell in zip(roles, cells[2:])
 		}
 	return roles, matrix
+
+
+def parse_moves_doc(path: Path = DOC) -> dict[str, dict[str, bool]]:
+	"""{move key: {role: allowed}} from the table of moves that need a role (its first cell starts with
+	the move's key in backquotes)."""
+	text = path.read_text()
+	lines = text.splitlines()
+	role_names = dict(re.findall(r"^- \*\*(.+?)\*\*: `(.+?)`", text, re.M))
+	header = next(line for line in lines if line.startswith("| Move |"))
+	roles = [role_names[c.strip()] for c in header.strip("|").split("|")[1:]]
+	moves = {}
+	for line in lines[lines.index(header) + 2 :]:
+		if not line.startswith("|"):
+			break
+		cells = [c.strip() for c in line.strip("|").split("|")]
+		key = re.match(r"`(\w+)`", cells[0]).group(1)
+		moves[key] = {role: cell == "Y" for role, cell in zip(roles, cells[1:], strict=True)}
+	return moves

@@ -2,6 +2,7 @@
 incident; a mixed batch keeps its good alerts; concurrent posts of one fingerprint make one incident."""
 
 import json
+import random
 import threading
 
 import frappe
@@ -181,6 +182,56 @@ class TestMonitoringEvents(FrappeTestCase):
 			"opened"
 		]
 		self.assertEqual(frappe.db.get_value("ITIL Incident", name, "effective_urgency"), "Low")
+
+	def test_a_ci_is_found_by_its_host_name_or_address(self):
+		"""The labels instance, host and hostname name a host (without its port): the CI whose Host Name or IP
+		Address it is; a retired CI, or a host that two CIs share, names none."""
+		host = f"web-{random_string(6).lower()}"
+		address = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+		by_name = make_ci(host_name=f"{host}.Example.COM").name
+		by_address = make_ci(ip_address=address).name
+		self.assertEqual(
+			frappe.db.get_value("ITIL Configuration Item", by_name, "host_name"), f"{host}.example.com"
+		)
+		source = make_source(ci_labels="service")  # the configured labels name no CI: the host does
+		for labels, ci in (
+			({"instance": f"{host}.example.com:9100"}, by_name),
+			({"instance": "unknown:1", "hostname": f"{host.upper()}.example.com"}, by_name),
+			({"instance": f"{address}:9100"}, by_address),
+			({"instance": "nowhere:9100", "host": address}, by_address),
+		):
+			fp = f"fp-{random_string(8)}"
+			status, answer = events.handle(source, payload(alert(fp, **labels)))
+			self.assertEqual(status, 200, answer)
+			(name,) = answer["opened"]
+			self.assertEqual(frappe.db.get_value("ITIL Incident", name, "configuration_item"), ci, labels)
+		# a name or ID match still comes first; two CIs on one host name none of them
+		shared = f"shared-{random_string(6).lower()}"
+		make_ci(host_name=shared)
+		make_ci(host_name=shared, environment="Test")
+		(name,) = events.handle(source, payload(alert(f"fp-{random_string(8)}", instance=f"{shared}:80")))[1][
+			"opened"
+		]
+		self.assertIsNone(frappe.db.get_value("ITIL Incident", name, "configuration_item"))
+
+	def test_the_webhooks_common_labels_find_the_ci(self):
+		host = f"db-{random_string(6).lower()}"
+		ci = make_ci(name=host).name
+		source = make_source()
+		body = json.loads(payload(alert(f"fp-{random_string(8)}", instance="")))
+		body["alerts"][0]["labels"].pop("instance")
+		body["commonLabels"] = {"instance": f"{host}:9100", "alertname": "HighCPU"}
+		body["groupLabels"] = {"alertname": "HighCPU"}
+		status, answer = events.handle(source, json.dumps(body).encode())
+		self.assertEqual(status, 200, answer)
+		(name,) = answer["opened"]
+		self.assertEqual(frappe.db.get_value("ITIL Incident", name, "configuration_item"), ci)
+
+	def test_a_host_name_or_address_that_does_not_parse_is_refused(self):
+		for values in ({"ip_address": "10.0.0.300"}, {"ip_address": "db01"}, {"host_name": "not a host"}):
+			self.assertRaises(frappe.ValidationError, make_ci, **values)
+		ci = make_ci(ip_address=" 2001:DB8:0::1 ", host_name="DB01.")
+		self.assertEqual((ci.ip_address, ci.host_name), ("2001:db8::1", "db01"))
 
 
 class TestConcurrentPosts(FrappeTestCase):

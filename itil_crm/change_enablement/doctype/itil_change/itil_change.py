@@ -81,6 +81,8 @@ class ITILChange(SanitizedDocument):
 		standard_changes.apply_template(self)
 		kind = authority.assess(self)
 		previous = previous_value(self)
+		authority.keep_change_authority(self)
+		authority.check_votes(self)
 		authority.check_move(self, previous, kind)
 		if not self.flags.pre_authorised:
 			previous = enforce(self, CHANGE)
@@ -99,7 +101,8 @@ class ITILChange(SanitizedDocument):
 		if self.status in ("Authorized", "Rejected"):
 			self.cab_decision = "Approved" if self.status == "Authorized" else "Rejected"
 			self.cab_decision_on = now_datetime()
-			self.change_authority = self.change_authority or frappe.session.user
+			# who decided, never a name sent with the save; a pre-authorised change has its template
+			self.change_authority = None if self.flags.pre_authorised else frappe.session.user
 		elif self.status == "Assessment" and not self.cab_decision:
 			self.cab_decision = "Pending"
 		if self.status == "Implementing":

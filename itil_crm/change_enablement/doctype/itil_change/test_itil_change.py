@@ -59,11 +59,20 @@ class TestITILChange(FrappeTestCase):
 			with self.assertRaises(frappe.ValidationError) as ctx:
 				doc.save()
 			self.assertIn("Change Manager", str(ctx.exception))
+		other = user_with_roles("ITIL Change Manager")
 		with self.set_user(manager):
 			doc = frappe.get_doc("ITIL Change", change.name)
 			doc.status = "Authorized"
+			doc.change_authority = other  # issue 23: the authority is who decided, not a name sent
 			doc.save()
 			self.assertEqual(doc.change_authority, manager)
+		with self.set_user(engineer):
+			doc = frappe.get_doc("ITIL Change", change.name)
+			doc.change_authority = engineer
+			doc.save()
+		self.assertEqual(frappe.db.get_value("ITIL Change", change.name, "change_authority"), manager)
+		forged = make_change(risk="Low", change_authority=other)
+		self.assertIsNone(forged.change_authority)
 
 	def test_backed_out(self):
 		start = now_datetime()

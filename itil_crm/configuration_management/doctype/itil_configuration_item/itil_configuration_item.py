@@ -3,8 +3,10 @@
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html
 
 from itil_crm import onboarding
+from itil_crm.engines.monitoring_events import normal_host_name, normal_ip
 from itil_crm.frappe_fixes.json_text import SanitizedDocument
 
 
@@ -27,6 +29,8 @@ class ITILConfigurationItem(SanitizedDocument):
 		criticality: DF.Literal["Critical", "High", "Medium", "Low"]
 		description: DF.TextEditor | None
 		documentation_url: DF.Data | None
+		host_name: DF.Data | None
+		ip_address: DF.Data | None
 		environment: DF.Literal["Production", "Test", "Development"]
 		lifecycle_status: DF.Literal[
 			"Planned", "In Development", "In Test", "Operational", "Under Maintenance", "Retired"
@@ -40,6 +44,7 @@ class ITILConfigurationItem(SanitizedDocument):
 	# end: auto-generated types
 
 	def validate(self):
+		self.check_host()
 		seen = set()
 		for row in self.relationships:
 			if row.target_ci == self.name:
@@ -57,6 +62,34 @@ class ITILConfigurationItem(SanitizedDocument):
 				)
 			seen.add(key)
 		self.refuse_retired_targets()
+
+	def check_host(self):
+		"""Host name and IP address, matched with monitoring alerts, are kept in their normal form (lower
+		case; an address as Python's ipaddress writes it); anything else is refused."""
+		if (self.host_name or "").strip():
+			host = normal_host_name(self.host_name)
+			if not host or normal_ip(self.host_name):
+				frappe.throw(
+					_("Host Name {0} is not a host name (letters, digits, hyphens and dots).").format(
+						frappe.bold(escape_html(self.host_name))
+					),
+					frappe.ValidationError,
+				)
+			self.host_name = host
+		else:
+			self.host_name = None
+		if (self.ip_address or "").strip():
+			address = normal_ip(self.ip_address)
+			if not address:
+				frappe.throw(
+					_("IP Address {0} is not an IPv4 or IPv6 address.").format(
+						frappe.bold(escape_html(self.ip_address))
+					),
+					frappe.ValidationError,
+				)
+			self.ip_address = address
+		else:
+			self.ip_address = None
 
 	def refuse_retired_targets(self):
 		"""A new relationship to a retired CI is refused; one that was there before it retired stays."""

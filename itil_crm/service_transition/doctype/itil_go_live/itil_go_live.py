@@ -185,6 +185,12 @@ class ITILGoLive(SanitizedDocument):
 					title=_("Exit criteria"),
 				)
 			self.overridden_by = frappe.session.user
+		elif not warranty.may_sign_off():
+			frappe.throw(
+				_("Only a change manager signs off a go-live's warranty period."),
+				frappe.PermissionError,
+				title=_("Exit criteria"),
+			)
 		self.review_held_on = self.review_held_on or getdate()
 		self.signed_off_by, self.signed_off_on = frappe.session.user, now_datetime()
 
