@@ -34,7 +34,10 @@ export_python_type_annotations = True
 
 # Installation
 # ------------
-after_install = "itil_crm.setup.install.after_install"
+after_install = [
+	"itil_crm.setup.install.after_install",
+	"itil_crm.customer_portal.resolution.seed_resolution_mail",  # the resolution mail to the caller
+]
 after_migrate = "itil_crm.setup.install.after_migrate"
 before_uninstall = "itil_crm.setup.install.before_uninstall"
 
@@ -51,11 +54,18 @@ fixtures = []
 # ----
 # form and list scripts live beside their doctypes (<doctype>.js, <doctype>_list.js); on the ticketing
 # apps' forms: the Raise ITIL Incident action
-doctype_js = {"HD Ticket": "ticket_bridge/ticket_form.js", "Issue": "ticket_bridge/ticket_form.js"}
+# deadlines and ages in the viewer's zone (service_level/desk_time.js), with the forms and lists that show them
+_desk_time = "service_level/desk_time.js"
+doctype_js = {
+	"HD Ticket": "ticket_bridge/ticket_form.js",
+	"Issue": "ticket_bridge/ticket_form.js",
+	"ITIL Incident": _desk_time,
+	"ITIL Change": _desk_time,
+}
 # a Frappe fix loaded with the lists of the doctypes that have Kanban boards (frappe_fixes/kanban_titles.js)
 doctype_list_js = {
-	"ITIL Incident": "frappe_fixes/kanban_titles.js",
-	"ITIL Change": "frappe_fixes/kanban_titles.js",
+	"ITIL Incident": ["frappe_fixes/kanban_titles.js", _desk_time],
+	"ITIL Change": ["frappe_fixes/kanban_titles.js", _desk_time],
 }
 # frappe.boot.itil: what the desk's scripts share with the server (the incident's open statuses)
 extend_bootinfo = "itil_crm.service_desk.boot.extend"
@@ -90,17 +100,27 @@ portal_menu_items = [
 override_whitelisted_methods = {
 	"frappe.client.get_count": "itil_crm.frappe_fixes.count_and_search.get_count",
 	"frappe.utils.global_search.search": "itil_crm.frappe_fixes.count_and_search.global_search",
+	# frappe.client.validate_link tells whether any name exists: ours only to who may read the record
+	"frappe.client.validate_link": "itil_crm.frappe_fixes.link_validation.validate_link",
+	# the onboarding steps' descriptions in the user's language (Frappe 15 sends them as written)
+	"frappe.desk.desktop.get_desktop_page": "itil_crm.onboarding.get_desktop_page",
 }
+# the memory of the candidate-problem job does not keep an incident or a problem from being deleted
+ignore_links_on_delete = ["ITIL Candidate Incident"]
 # once Frappe knows who sends the request (its own authentication): the portal customer's guard, and a
 # delete of an ITIL record checked, then made to wait for a save under way instead of failing
 auth_hooks = [
 	"itil_crm.frappe_fixes.portal_requests.guard_request",
 	"itil_crm.frappe_fixes.deletes.wait_for_saves",
+	# no traceback in the app's error answers but to Administrator, whatever System Settings say
+	"itil_crm.frappe_fixes.error_answers.no_traceback_for_the_apps_endpoints",
 ]
 before_request = [
 	# values sent for ITIL records are checked against their fields before Frappe builds the record
 	"itil_crm.frappe_fixes.request_values.check_request_values",
 ]
+# a JSON body that does not parse is a 400 (Frappe answers 500); no traceback in the app's error answers
+after_request = ["itil_crm.frappe_fixes.error_answers.clean_error_answer"]
 on_session_creation = ["itil_crm.customer_portal.access.grant_portal_role"]
 
 # Document events
@@ -120,8 +140,12 @@ doc_events = {
 			# the first reply sent to the caller (on the incident or its ticket) is the first response
 			"itil_crm.service_level.response.on_communication",
 			"itil_crm.ticket_bridge.sync.on_ticket_response",
+			# a mail answering the resolution (CONFIRM, NOT SOLVED) closes or reopens the incident
+			"itil_crm.customer_portal.resolution.on_customer_mail",
 			# a customer's reply on a resolved incident or its ticket reopens it
 			"itil_crm.ticket_bridge.sync.on_ticket_reply",
+			# the desk's reply to the customer alerts their portal users (customer_portal/notices.py)
+			"itil_crm.customer_portal.notices.on_desk_reply",
 		],
 	},
 	# Helpdesk tickets and ERPNext Issues raise incidents and follow them (hooks run only where the
@@ -136,6 +160,8 @@ doc_events = {
 	"System Settings": {"on_update": "itil_crm.service_level.calendars.follow_system_time_zone"},
 	# a mailbox that files its mails as incidents checks off the onboarding's step
 	"Email Account": {"on_update": "itil_crm.onboarding.check_off"},
+	# an in-app alert about an ITIL record is mailed too, where the user's notification settings say so
+	"Notification Log": {"after_insert": "itil_crm.notifications.mail_alert"},
 }
 
 # What the SLA sweep announces (itil_crm.service_level.sweep.announce), and who listens

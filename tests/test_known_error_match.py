@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 from itil_crm.engines.known_error_match import (
 	CI_BONUS,
 	fold,
+	known_error_terms,
 	query_terms,
 	rank,
 	rarity,
@@ -107,3 +108,56 @@ def test_rarity_is_never_negative_and_falls_as_a_term_spreads(total, n):
 	assert rarity(total, n) >= 0
 	if 0 < n < total:
 		assert rarity(total, n) >= rarity(total, n + 1)
+
+
+# issue 23: the cause and the workaround are read too, a word found only there counting less than one
+# of the title or the symptoms
+WITH_CAUSES = {
+	"KE-SPOOL": (
+		"Printing stopped",
+		"Jobs stay queued",
+		"The print spooler hangs",
+		"Restart the print service",
+	),
+	"KE-CERT": (
+		"Portal unreachable",
+		"Browsers refuse the portal",
+		"The TLS certificate expired",
+		"Renew it",
+	),
+	"KE-SPOOLER-SYMPTOM": ("Queue frozen", "The spooler window shows an error", "", ""),
+}
+
+
+def suggest_from(known_errors, subject, description=""):
+	postings = {name: known_error_terms(*fields) for name, fields in known_errors.items()}
+	df = {}
+	for ts in postings.values():
+		for t in ts:
+			df[t] = df.get(t, 0) + 1
+	idf = {t: rarity(len(known_errors), n) for t, n in df.items()}
+	q = query_terms(subject, description)
+	shared = {ke: {t: w for t, w in ts.items() if t in q} for ke, ts in postings.items()}
+	return rank(q, {ke: ts for ke, ts in shared.items() if ts}, idf, set(), limit=10, min_score=0)
+
+
+def test_the_cause_and_the_workaround_are_matched():
+	found = [s.known_error for s in suggest_from(WITH_CAUSES, "Certificate expired on the portal")]
+	assert found[0] == "KE-CERT"
+	assert "KE-SPOOL" in [s.known_error for s in suggest_from(WITH_CAUSES, "spooler")]
+
+
+def test_a_word_of_the_symptoms_counts_more_than_one_of_the_cause():
+	ranked = suggest_from(WITH_CAUSES, "spooler")
+	assert [s.known_error for s in ranked][:2] == ["KE-SPOOLER-SYMPTOM", "KE-SPOOL"]
+	assert ranked[0].score > ranked[1].score > 0
+
+
+@given(text, text, text, text)
+def test_the_cause_and_workaround_only_add_terms(title, symptoms, cause, workaround):
+	plain = terms(title, symptoms)
+	both = known_error_terms(title, symptoms, cause, workaround)
+	assert set(plain) <= set(both)
+	assert all(both[t] >= w for t, w in plain.items())
+	assert all(w > 0 for w in both.values())
+	assert known_error_terms(title, symptoms, None, None) == plain

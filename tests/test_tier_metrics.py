@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itil_crm.engines.tier_metrics import Leg, resolving_tier, tier_rates
+from itil_crm.engines.tier_metrics import Leg, rates_from_counts, resolving_tier, tier_rates
 
 
 def test_rates_per_tier_and_group():
@@ -60,3 +60,20 @@ def test_invariants(legs, target):
 		assert 0 <= r.resolved <= r.received
 		assert 0 <= r.rate <= 100
 		assert r.below_target == (r.rate < target)
+
+
+def counted_like_the_database(legs):
+	"""What the report's grouped queries count: each incident once per (tier) and per (tier, group),
+	resolved there if one of its legs there was."""
+	per: dict = {}
+	for leg in legs:
+		for key in ((leg.tier, None), (leg.tier, leg.group)):
+			per.setdefault(key, {})
+			per[key][leg.incident] = per[key].get(leg.incident, False) or leg.resolved_here
+	return {key: (len(seen), sum(seen.values())) for key, seen in per.items()}
+
+
+@given(legs=legs_st, target=st.floats(1, 100))
+def test_counts_from_the_database_give_the_same_rates(legs, target):
+	# issue 23: the report counts in the database; the rates must be those of the legs
+	assert rates_from_counts(counted_like_the_database(legs), target) == tier_rates(legs, target)

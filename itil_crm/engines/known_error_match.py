@@ -3,7 +3,9 @@
 Texts (French or English) become weighted terms: HTML stripped, lower case, accents folded, stop
 words of both languages dropped, a plural "s" / "x" removed. A known error's terms are stored in an
 index table (one row per term); a lookup reads the postings of the incident's terms only, never every
-known error. The score (0 to 100) weighs the shared terms by their rarity among known errors (a word
+known error. A known error's terms come from its title (counted twice), its symptoms, and its root
+cause and workaround (each occurrence counted half: an agent often knows the cause or the fix, but a
+word found only there says less than one of the symptoms). The score (0 to 100) weighs the shared terms by their rarity among known errors (a word
 every known error uses says nothing) and adds a bonus when the known error affects the incident's CI.
 """
 
@@ -20,6 +22,7 @@ TEXT_SHARE = 70.0  # the most text similarity can give
 CI_BONUS = 30.0  # the known error affects the incident's configuration item
 MIN_SCORE = 15.0
 TITLE_WEIGHT = 2.0
+CAUSE_WEIGHT = 0.5  # an occurrence in the root cause or the workaround
 MAX_TERMS = 60  # of an incident's text: the lookup stays a bounded index read
 
 STOP_WORDS = frozenset(
@@ -60,14 +63,26 @@ def words(text: str | None) -> list[str]:
 	]
 
 
-def terms(title: str | None, *texts: str | None) -> dict[str, float]:
-	"""Term -> weight: occurrences (the title's count twice), dampened (1 + log)."""
+def terms(title: str | None, *texts: str | None, secondary: tuple[str | None, ...] = ()) -> dict[str, float]:
+	"""Term -> weight: occurrences (the title's count twice, those of the `secondary` texts half),
+	dampened: 1 + log for a count of one or more, the count itself below (a word seen once, only in a
+	secondary text, weighs 0.5)."""
 	counts: Counter[str] = Counter()
 	for w in words(title):
 		counts[w] += TITLE_WEIGHT
 	for text in texts:
 		counts.update(words(text))
-	return {t: round(1 + math.log(c), 4) for t, c in counts.items()}
+	for text in secondary:
+		for w in words(text):
+			counts[w] += CAUSE_WEIGHT
+	return {t: round(1 + math.log(c) if c >= 1 else c, 4) for t, c in counts.items()}
+
+
+def known_error_terms(
+	title: str | None, symptoms: str | None, root_cause: str | None = None, workaround: str | None = None
+) -> dict[str, float]:
+	"""A known error's indexed terms: its title and symptoms, then its root cause and workaround."""
+	return terms(title, symptoms, secondary=(root_cause, workaround))
 
 
 def query_terms(title: str | None, *texts: str | None) -> dict[str, float]:

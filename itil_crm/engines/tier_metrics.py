@@ -3,6 +3,8 @@
 Input is the assignment history of incidents: one leg per assignment to a support group.
 A request "reaches" a tier when it has at least one leg at that tier; it is "resolved at" the tier
 whose leg was open when the incident was resolved.
+The report counts in the database (each incident once per tier, and per tier and group) and gives the
+counts to ``rates_from_counts``; ``tier_rates`` is the same rule over the legs themselves.
 """
 
 from __future__ import annotations
@@ -51,9 +53,17 @@ def tier_rates(legs: list[Leg], target: float = 80.0) -> list[TierRate]:
 			received[key].add(leg.incident)
 			if leg.resolved_here:
 				resolved[key].add(leg.incident)
+	return rates_from_counts({key: (len(received[key]), len(resolved[key])) for key in received}, target)
+
+
+def rates_from_counts(
+	counts: dict[tuple[int, str | None], tuple[int, int]], target: float = 80.0
+) -> list[TierRate]:
+	"""The same rates from counts the database made: (tier, group or None for the whole tier) ->
+	(incidents received, resolved there), each incident once per key."""
 	out = []
-	for key in sorted(received, key=lambda k: (k[0], k[1] is not None, k[1] or "")):
-		n, r = len(received[key]), len(resolved[key])
+	for key in sorted(counts, key=lambda k: (k[0], k[1] is not None, k[1] or "")):
+		n, r = counts[key]
 		rate = round(_rate(n, r), 2)
 		out.append(TierRate(key[0], key[1], n, r, rate, target, n > 0 and rate < target))
 	return out

@@ -6,6 +6,10 @@ CI; for the business services, their reach is walked down the CMDB graph a level
 per level, each CI once per service); each group gives one problem and one UPDATE that links its
 incidents; incidents linked to a problem are never counted again, so a re-run creates
 nothing.
+An incident proposed once in a candidate is recorded (ITIL Candidate Incident) and never counts again:
+a wrong candidate, dismissed (``dismiss``) or unlinked on its incidents' forms, is not proposed again at
+the next run. Incidents that come after it count on their own: as many new ones as the threshold make a
+new candidate, of them only.
 Thresholds: ITIL Settings > Problems (default 3 incidents within 7 days).
 """
 
@@ -16,12 +20,16 @@ from frappe import _
 from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 from frappe.utils import add_days, cint, now_datetime
 
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
+
 SERVICE_DEPTH = 5
 # the biggest groups first, this many a run: a storm of recurring incidents gives the problem managers
 # the worst cases to look at now and the rest at the next runs, not thousands of problems at once
 MAX_PER_RUN = 50
+PROPOSED = "ITIL Candidate Incident"
 WINDOW = """i.opened_on >= %(since)s and ifnull(i.problem, '') = '' and ifnull(i.duplicate_of, '') = ''
-	and i.status != 'Cancelled' and ifnull(i.configuration_item, '') != ''"""
+	and i.status != 'Cancelled' and ifnull(i.configuration_item, '') != ''
+	and not exists (select 1 from `tabITIL Candidate Incident` c where c.incident = i.name)"""
 
 IN_WINDOW = f"""
 select i.name, i.configuration_item as ci
@@ -144,8 +152,59 @@ def _raise(incidents: list[str], least: int, taken: set[str], ci=None, service=N
 		where name in %(names)s and ifnull(problem, '') = ''""",
 		{"problem": problem.name, "names": free},
 	)
+	remember(problem.name, free, target)
 	taken.update(free)
 	return [problem.name]
+
+
+def remember(problem: str, incidents: list[str], target: str | None) -> None:
+	"""The incidents proposed in a candidate: one statement, one row each."""
+	now, user = now_datetime(), frappe.session.user
+	frappe.db.bulk_insert(
+		PROPOSED,
+		["name", "incident", "problem", "configuration_item", "dismissed", "creation", "modified", "owner",
+		 "modified_by"],
+		[(frappe.generate_hash(length=12), name, problem, target, 0, now, now, user, user) for name in incidents],
+	)  # fmt: skip
+
+
+@frappe.whitelist(methods=["POST"])
+@checked
+def dismiss(problem: str, reason: str | None = None) -> int:
+	"""A wrong candidate problem: its incidents are unlinked (and never counted toward a candidate
+	again), the problem is closed with the reason. Write permission on the problem; returns how many
+	incidents were unlinked."""
+	if not frappe.db.exists("ITIL Problem", problem):
+		frappe.throw(_("Problem {0} does not exist.").format(problem), frappe.DoesNotExistError)
+	doc = frappe.get_doc("ITIL Problem", problem)
+	doc.check_permission("write")
+	if not doc.raised_automatically:
+		frappe.throw(_("Problem {0} was not raised automatically.").format(problem), frappe.ValidationError)
+	if doc.status not in ("New", "Under Investigation"):
+		frappe.throw(
+			_("Only a candidate problem that is New or Under Investigation can be dismissed."),
+			frappe.ValidationError,
+		)
+	reason = (reason or "").strip()[:1000]
+	incidents = frappe.get_all("ITIL Incident", filters={"problem": problem}, pluck="name")
+	known = set(frappe.get_all(PROPOSED, filters={"problem": problem}, pluck="incident"))
+	# linked by hand after the job: they are dismissed with it all the same
+	remember(problem, [name for name in incidents if name not in known], None)
+	frappe.db.set_value(
+		PROPOSED, {"problem": problem}, {"dismissed": 1, "dismissal_reason": reason}, update_modified=False
+	)
+	if incidents:
+		frappe.db.sql(
+			"update `tabITIL Incident` set problem = null, modified = %(now)s where problem = %(problem)s",
+			{"problem": problem, "now": now_datetime()},
+		)
+	doc.status = "Closed"
+	doc.save()
+	doc.add_comment(
+		"Info",
+		_("Candidate dismissed: {0} incidents unlinked. {1}").format(len(incidents), reason).strip(),
+	)
+	return len(incidents)
 
 
 def _tell_problem_managers(problems: list[str]) -> None:

@@ -1,5 +1,5 @@
 """Known errors suggested while an incident is logged or worked (R5): ranked by text similarity with the
-known error's title and symptoms (French or English) and by CI match, read from an index table
+known error's title and symptoms, and its root cause and workaround (French or English) and by CI match, read from an index table
 (`ITIL Known Error Term`, one row per term), never by scanning known errors in Python.
 
 A lookup is a constant number of statements: the number of known errors, the rarity of the incident's
@@ -13,7 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
-from itil_crm.engines.known_error_match import query_terms, rank, rarity, terms
+from itil_crm.engines.known_error_match import known_error_terms, query_terms, rank, rarity
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
 
 KE = "ITIL Known Error"
@@ -26,18 +26,27 @@ POSTINGS_BUDGET = 5000  # postings read to find the candidates, rarest terms fir
 # ------------------------------------------------------------------------------ the index
 
 
+INDEXED = ("title", "symptoms", "root_cause", "workaround")
+
+
 def index_known_error(doc, method=None) -> None:
-	"""Known error on_update: its terms replace the previous ones, when its title or symptoms moved."""
+	"""Known error on_update: its terms replace the previous ones, when a text they come from moved."""
 	before = doc.get_doc_before_save()
-	if before and (before.title, before.symptoms) == (doc.title, doc.symptoms):
+	if before and all(before.get(f) == doc.get(f) for f in INDEXED):
 		return
-	write_terms(doc.name, doc.title, doc.symptoms)
+	write_terms(doc.name, *(doc.get(f) for f in INDEXED))
 
 
-def write_terms(name: str, title: str | None, symptoms: str | None) -> None:
+def write_terms(
+	name: str,
+	title: str | None,
+	symptoms: str | None,
+	root_cause: str | None = None,
+	workaround: str | None = None,
+) -> None:
 	"""Two statements: the old terms out, the new ones in."""
 	frappe.db.delete(TERMS, {"known_error": name})
-	weighted = terms(title, symptoms)
+	weighted = known_error_terms(title, symptoms, root_cause, workaround)
 	if not weighted:
 		return
 	now, user = now_datetime(), frappe.session.user
@@ -58,9 +67,9 @@ def drop_index(doc, method=None) -> None:
 def reindex_all() -> int:
 	"""Every known error's terms, again (the patch for known errors written before the index)."""
 	frappe.db.delete(TERMS)
-	rows = frappe.get_all(KE, fields=["name", "title", "symptoms"])
+	rows = frappe.get_all(KE, fields=["name", *INDEXED])
 	for row in rows:
-		write_terms(row.name, row.title, row.symptoms)
+		write_terms(row.name, *(row.get(f) for f in INDEXED))
 	return len(rows)
 
 

@@ -6,7 +6,11 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import random_string
 
 from itil_crm.configuration_management.impact import impact_analysis
-from itil_crm.tests.utils import make_ci, make_incident, make_problem
+from itil_crm.tests.utils import make_ci, make_incident, make_problem, user_with_roles
+
+# what docs/problems.md promises: the CI loaded once (its row and its relationships), the walk, the
+# open records
+STATEMENTS = 4
 
 
 def relate(source, kind, target):
@@ -98,6 +102,24 @@ class TestImpactAnalysis(FrappeTestCase):
 		self.assertGreater(len(longer["upstream"]), len(result["upstream"]))
 		self.assertEqual(again, statements)
 		self.assertLessEqual(statements, 4)
+
+	def test_a_non_administrator_gets_the_same_answer_in_as_many_statements(self):
+		# issue 23: Frappe's permission check loaded the CI a second time for anyone but the
+		# Administrator (5 statements where the docs said 3)
+		make_incident(configuration_item=self.app.name)
+		admin_result, admin_statements = count_statements(lambda: impact_analysis(self.host.name, depth=5))
+		agent = user_with_roles("ITIL Service Desk Agent")
+		frappe.set_user(agent)
+		self.addCleanup(frappe.set_user, "Administrator")
+		impact_analysis(self.host.name, depth=5)  # the user's roles and permissions in the caches
+		result, statements = count_statements(lambda: impact_analysis(self.host.name, depth=5))
+		self.assertEqual(result["upstream"], admin_result["upstream"])
+		self.assertEqual(result["records"], admin_result["records"])
+		self.assertEqual(statements, admin_statements)
+		self.assertEqual(statements, STATEMENTS)
+		self.assertRaises(frappe.DoesNotExistError, impact_analysis, "CI-NOPE")
+		frappe.set_user(user_with_roles(prefix="itil-test-noci"))  # a desk user without an ITIL role
+		self.assertRaises(frappe.PermissionError, impact_analysis, self.host.name)
 
 	def test_the_ci_form_connects_its_records(self):
 		from frappe.desk.notifications import get_open_count

@@ -86,6 +86,62 @@ class TestCandidateProblems(FrappeTestCase):
 		)
 
 
+class TestDismissedCandidates(FrappeTestCase):
+	"""Issue 23: a wrong candidate, dismissed or unlinked, does not come back at the next run."""
+
+	def setUp(self):
+		frappe.db.set_single_value("ITIL Settings", "problem_candidate_window_days", 7)
+		frappe.db.set_single_value("ITIL Settings", "problem_candidate_min_incidents", 3)
+		frappe.clear_document_cache("ITIL Settings", "ITIL Settings")
+		self.ci = make_ci(f"_Test Noisy Sensor {random_string(4)}", ci_type="Network Device")
+
+	def candidates_on_ci(self, created):
+		return [
+			p
+			for p in created
+			if self.ci.name in {r.configuration_item for r in frappe.get_doc("ITIL Problem", p).affected_cis}
+		]
+
+	def linked(self, problem):
+		return set(frappe.get_all("ITIL Incident", filters={"problem": problem}, pluck="name"))
+
+	def test_a_dismissed_candidate_is_not_proposed_again(self):
+		first = {i.name for i in incidents_on(self.ci.name, 3)}
+		(problem,) = self.candidates_on_ci(candidates.run())
+		self.assertEqual(self.linked(problem), first)
+		manager = user_with_roles("ITIL Problem Manager")
+		with self.set_user(user_with_roles("ITIL Service Desk Agent")):
+			self.assertRaises(frappe.PermissionError, candidates.dismiss, problem, "not a problem")
+		with self.set_user(manager):
+			self.assertEqual(candidates.dismiss(problem, "a sensor being recalibrated"), 3)
+		self.assertEqual(self.linked(problem), set())  # the incidents are free again
+		self.assertEqual(frappe.db.get_value("ITIL Problem", problem, "status"), "Closed")
+		self.assertEqual(self.candidates_on_ci(candidates.run()), [])
+		self.assertEqual(self.candidates_on_ci(candidates.run()), [])  # and at every later run
+		self.assertRaises(frappe.ValidationError, candidates.dismiss, problem)  # once
+		self.assertRaises(frappe.ValidationError, candidates.dismiss, make_problem().name)  # not a candidate
+
+	def test_unlinked_incidents_do_not_make_a_candidate_again(self):
+		first = incidents_on(self.ci.name, 3)
+		(problem,) = self.candidates_on_ci(candidates.run())
+		for incident in first:  # the agent clears the Problem field of each, on the incident's form
+			incident.reload()
+			incident.problem = None
+			incident.save()
+		self.assertEqual(self.linked(problem), set())
+		self.assertEqual(self.candidates_on_ci(candidates.run()), [])
+
+	def test_newcomers_make_a_candidate_of_their_own(self):
+		incidents_on(self.ci.name, 3)
+		(problem,) = self.candidates_on_ci(candidates.run())
+		candidates.dismiss(problem)
+		newcomers = {i.name for i in incidents_on(self.ci.name, 2)}
+		self.assertEqual(self.candidates_on_ci(candidates.run()), [])  # 5 with the dismissed ones: 2 new
+		newcomers |= {i.name for i in incidents_on(self.ci.name, 1)}
+		(again,) = self.candidates_on_ci(candidates.run())
+		self.assertEqual(self.linked(again), newcomers)  # the third newcomer makes a candidate of them only
+
+
 class TestKnownErrorSuggestions(FrappeTestCase):
 	def setUp(self):
 		frappe.db.savepoint("known_error_suggestions")  # each test sees its own known errors only
@@ -141,6 +197,24 @@ class TestKnownErrorSuggestions(FrappeTestCase):
 		self.assertIn(self.printer.name, self.names(subject=f"Le scanner {self.tag} ne numérise plus"))
 		self.printer.delete()
 		self.assertEqual(frappe.db.count("ITIL Known Error Term", {"known_error": self.printer.name}), 0)
+
+	def test_the_cause_and_the_workaround_are_matched_and_follow_edits(self):
+		# issue 23: an agent often knows the cause ("certificate expired") or the fix, not the symptoms
+		tag = self.tag
+		cert = make_known_error(
+			title=f"Portail {tag} inaccessible",
+			symptoms="Les navigateurs refusent la connexion",
+			root_cause=f"Certificat TLS {tag}x expiré sur le répartiteur",
+			workaround=f"Basculer sur le nœud {tag}y de secours",
+			published=1,
+		)
+		self.assertEqual(self.names(subject=f"Certificat {tag}x expiré")[0], cert.name)
+		self.assertEqual(self.names(subject=f"basculer nœud {tag}y")[0], cert.name)
+		cert.reload()
+		cert.workaround = f"Vider le cache {tag}z du proxy"
+		cert.save()
+		self.assertNotIn(cert.name, self.names(subject=f"basculer nœud {tag}y"))
+		self.assertEqual(self.names(subject=f"cache {tag}z proxy")[0], cert.name)
 
 	def test_bad_input_and_permission(self):
 		self.assertEqual(suggest_known_errors(subject=""), [])
