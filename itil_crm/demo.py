@@ -11,6 +11,7 @@ period. Running it again does nothing (it stops when the demo service exists).
 import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, today
 
+from itil_crm.frappe_fixes.muted_mail import muted_mail
 from itil_crm.integrations.apps import is_installed
 from itil_crm.setup import default_data
 
@@ -27,12 +28,11 @@ def create_demo_data() -> dict:
 	if frappe.db.exists("ITIL Configuration Item", {"ci_name": MARKER}):
 		print("itil_crm demo data already present: nothing to do")
 		return {"created": False}
-	frappe.flags.mute_emails = True
 	frappe.flags.itil_demo = True  # the demo's records do not check off the admin's onboarding
 	try:
-		out = _create()
+		with muted_mail():  # the demo's users and alerts get no mail
+			out = _create()
 	finally:
-		frappe.flags.mute_emails = False
 		frappe.flags.itil_demo = False
 	if not frappe.flags.in_test:
 		frappe.db.commit()

@@ -126,8 +126,10 @@ def field_problem(df, value) -> str | None:
 	if kind in DATE_TYPES:
 		if not isinstance(value, str):
 			return _("must be a date.")
+		if value == "":
+			return None  # Frappe stores an empty date as NULL, and only the empty text
 		if not value.strip():
-			return None
+			return _("is not a valid date or time.")  # blanks (a no-break space) reach MariaDB as they are
 		try:
 			parsed = getattr(frappe.utils, DATE_TYPES[kind])(value)
 		except Exception:

@@ -20,6 +20,7 @@ from itil_crm.frappe_fixes import (
 	deletes,
 	error_answers,
 	link_validation,
+	muted_mail,
 	portal_requests,
 	request_values,
 )
@@ -243,6 +244,8 @@ class TestRequestValues(FrappeTestCase):
 	def test_frappe_still_fails_on_wrong_types_with_database_or_python_errors(self):
 		for values, error in (
 			({"doctype": "ToDo", "description": "x", "date": "2026-13-45"}, frappe.db.OperationalError),
+			# blanks in a date: only the empty text is stored as NULL
+			({"doctype": "ToDo", "description": "x", "date": "\xa0"}, frappe.db.OperationalError),
 			({"doctype": "ToDo", "description": {"a": 1}}, TypeError),
 		):
 			frappe.db.savepoint("wrong")
@@ -256,8 +259,11 @@ class TestRequestValues(FrappeTestCase):
 			{"subject": "x", "opened_on": "2026-13-45 10:00:00"},
 			{"subject": {"a": 1}},
 			{"subject": "x", "tier": "two"},
+			{"subject": "x", "opened_on": "\xa0"},
+			{"subject": "x", "opened_on": "  "},
 		):
 			self.assertRaises(frappe.ValidationError, request_values.check_values, "ITIL Incident", values)
+		request_values.check_values("ITIL Incident", {"subject": "fine", "opened_on": ""})
 		for values in ({"priority_name": "x", "color": {}}, {"priority_name": "x", "rank": {"a": 1}}):
 			self.assertRaises(frappe.ValidationError, request_values.check_values, "ITIL Priority", values)
 		request_values.check_values("ITIL Incident", {"subject": "fine", "tier": 2})
@@ -559,3 +565,33 @@ class TestDeadlocks(FrappeTestCase):
 
 		self.assertEqual(deadlocks.retried(work, 4, again=lambda: reloads.append(1)), "done")
 		self.assertEqual((len(calls), len(reloads)), (3, 2))
+
+
+class TestMutedMail(FrappeTestCase):
+	def setUp(self):
+		from frappe.email.doctype.email_account.email_account import EmailAccount
+
+		if EmailAccount.find_one_by_filters(enable_outgoing=1, default_outgoing=1) or frappe.conf.get(
+			"mail_server"
+		):
+			self.skipTest("the site has an outgoing account: Frappe makes no dummy")
+		self.addCleanup(setattr, frappe.local, muted_mail.CACHE, getattr(frappe.local, muted_mail.CACHE, {}))
+		setattr(frappe.local, muted_mail.CACHE, {})
+		self.addCleanup(setattr, frappe.flags, "mute_emails", frappe.flags.mute_emails)
+
+	def test_frappe_keeps_the_dummy_account_of_muted_mail_after_unmuting(self):
+		from frappe.email.doctype.email_account.email_account import EmailAccount
+
+		frappe.flags.mute_emails = True
+		self.assertFalse(EmailAccount.find_outgoing().get("email_id"))  # the dummy
+		frappe.flags.mute_emails = False
+		self.assertFalse(EmailAccount.find_outgoing().get("email_id"))  # still the dummy: the hole
+
+	def test_muted_mail_forgets_the_dummy(self):
+		from frappe.email.doctype.email_account.email_account import EmailAccount
+
+		with muted_mail.muted_mail():
+			self.assertTrue(frappe.flags.mute_emails)
+			self.assertFalse(EmailAccount.find_outgoing().get("email_id"))
+		self.assertFalse(frappe.flags.mute_emails)
+		self.assertFalse(EmailAccount.find_outgoing())  # no account: nothing is built on a dummy
