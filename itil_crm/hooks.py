@@ -167,6 +167,8 @@ doc_events = {
 # What the SLA sweep announces (itil_crm.service_level.sweep.announce), and who listens
 itil_sla_status_changed = ["itil_crm.ticket_bridge.sync.follow_sla_status"]
 itil_auto_escalation_due = ["itil_crm.service_desk.escalation.auto_escalate"]
+# What an incident's save announces: resolved (the caller's resolution mail, sent after the commit)
+itil_incident_resolved = ["itil_crm.customer_portal.resolution.on_resolved"]
 
 # Scheduled jobs
 # --------------

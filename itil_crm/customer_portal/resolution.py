@@ -153,10 +153,38 @@ MESSAGE = """<p>{{ _("Hello,") }}</p>
 """
 
 
+def on_resolved(incident) -> None:
+	"""hooks.py itil_incident_resolved: the incident's save resolved it. Its caller is mailed after the commit,
+	in a job: the agent's resolve does not wait for the mail to be composed and queued."""
+	frappe.enqueue(
+		"itil_crm.customer_portal.resolution.send_resolution_mail",
+		queue="short",
+		enqueue_after_commit=True,
+		now=bool(frappe.flags.in_test),
+		incident=incident.name,
+	)
+
+
+def send_resolution_mail(incident: str) -> None:
+	"""The job: Frappe evaluates the Notification (its condition, recipient, template) on the incident as it is
+	now; nothing when an admin disabled it or the incident is gone."""
+	from frappe.email.doctype.notification.notification import evaluate_alert
+
+	if not frappe.db.get_value("Notification", NOTIFICATION, "enabled") or not frappe.db.exists(
+		DOCTYPE, incident
+	):
+		return
+	evaluate_alert(frappe.get_doc(DOCTYPE, incident), frappe.get_doc("Notification", NOTIFICATION), "Custom")
+
+
 def seed_resolution_mail():
 	"""The Notification that mails the caller when their incident is resolved (created once; an
-	admin may edit or disable it)."""
+	admin may edit or disable it). Its event is *Custom*: Frappe does not send it in the save that resolves
+	the incident; ``send_resolution_mail`` does, in a job after the commit."""
 	if frappe.db.exists("Notification", NOTIFICATION):
+		if frappe.db.get_value("Notification", NOTIFICATION, "event") == "Value Change":
+			# as a development version of 0.4 seeded it: sent in the save itself
+			frappe.db.set_value("Notification", NOTIFICATION, {"event": "Custom", "value_changed": None})
 		return
 	frappe.get_doc(
 		{
@@ -164,8 +192,7 @@ def seed_resolution_mail():
 			"name": NOTIFICATION,
 			"subject": "[{{ doc.name }}] {{ _('Resolved') }}: {{ doc.subject }}",
 			"document_type": DOCTYPE,
-			"event": "Value Change",
-			"value_changed": "status",
+			"event": "Custom",
 			"condition": 'doc.status == "Resolved" and doc.caller_email'
 			' and doc.source_type not in ("HD Ticket", "Issue")',
 			"channel": "Email",

@@ -156,6 +156,9 @@ class ITILIncident(SanitizedDocument):
 		supplier_connector.on_incident_saved(self, state.legs.rows)
 		monitoring_events.end_episode(self)
 		sla_alerts.alert_leg_breaches(self, state.leg_breaches, state.now)
+		if self.status == "Resolved" and state.previous_status != "Resolved":
+			for method in frappe.get_hooks("itil_incident_resolved"):  # the caller's mail (hooks.py)
+				frappe.get_attr(method)(self)
 		state.timeline, state.leg_breaches = [], []
 
 	def on_trash(self):
