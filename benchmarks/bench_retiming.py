@@ -25,21 +25,6 @@ import time
 import frappe
 
 
-def counting(fn):
-	statements = []
-	original = frappe.db.sql
-
-	def sql(*args, **kwargs):
-		statements.append(1)
-		return original(*args, **kwargs)
-
-	frappe.db.sql = sql
-	try:
-		return fn(), len(statements)
-	finally:
-		frappe.db.sql = original
-
-
 def busiest_calendar() -> str | None:
 	from frappe.query_builder.functions import Count
 
@@ -65,9 +50,12 @@ def main():
 	parser.add_argument("--calendar")
 	parser.add_argument("--issues", type=int, default=200)
 	args = parser.parse_args()
+	sys.path.insert(0, __file__.rsplit("/", 1)[0])  # bench_site: the statement counter
 	frappe.init(site=args.site)
 	frappe.connect()
 	frappe.set_user("Administrator")
+	from bench_site import counting_queries
+
 	from itil_crm.service_level import retiming
 
 	try:
@@ -86,7 +74,9 @@ def main():
 			day += dt.timedelta(days=1)
 		calendar.append("holidays", {"holiday_date": day, "description": "Benchmark holiday"})
 		start = time.perf_counter()
-		_result, statements = counting(calendar.save)
+		with counting_queries() as counter:
+			calendar.save()
+		statements = counter["n"]
 		path = "inline" if len(names) <= retiming.INLINE else "job enqueued after commit"
 		print(
 			f"admin's save with a holiday on {day} ({path}): {time.perf_counter() - start:.2f} s, "
@@ -96,7 +86,9 @@ def main():
 		per_incident = []
 		for run in ("re-timing (as the job runs it)", "again (idempotent)"):
 			start = time.perf_counter()
-			moved, statements = counting(lambda: retiming.retime(names, reason))
+			with counting_queries() as counter:
+				moved = retiming.retime(names, reason)
+			statements = counter["n"]
 			took = time.perf_counter() - start
 			per = took / len(names) * 1000 if names else 0
 			per_incident.append(per)
@@ -113,9 +105,10 @@ def main():
 			)
 			if issues:
 				start = time.perf_counter()
-				_result, statements = counting(
-					lambda: [frappe.get_doc("Issue", name).save() for name in issues]
-				)
+				with counting_queries() as counter:
+					for name in issues:
+						frappe.get_doc("Issue", name).save()
+				statements = counter["n"]
 				took = time.perf_counter() - start
 				theirs = took / len(issues) * 1000
 				print(

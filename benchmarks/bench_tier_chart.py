@@ -43,21 +43,6 @@ SUBJECTS = (
 CODES = ("Workaround Applied", "Permanent Fix", "Configuration Change", "User Error")
 
 
-def counting(fn):
-	statements = []
-	original = frappe.db.sql
-
-	def sql(*args, **kwargs):
-		statements.append(args[0] if args else kwargs.get("query"))
-		return original(*args, **kwargs)
-
-	frappe.db.sql = sql
-	try:
-		return fn(), len(statements)
-	finally:
-		frappe.db.sql = original
-
-
 def groups_by_tier() -> dict[int, list[str]]:
 	"""The site's internal support groups with plain names, by tier."""
 	out: dict[int, list[str]] = {1: [], 2: [], 3: []}
@@ -221,6 +206,7 @@ def main():
 	parser.add_argument("--user", default="Administrator")
 	parser.add_argument("--cleanup", action="store_true", help="remove the incidents it wrote, and stop")
 	args = parser.parse_args()
+	sys.path.insert(0, __file__.rsplit("/", 1)[0])  # bench_site: the statement counter
 	frappe.init(site=args.site)
 	frappe.connect()
 	try:
@@ -234,6 +220,7 @@ def main():
 			f"{frappe.db.count('ITIL Incident'):,} incidents and {legs:,} legs"
 		)
 		frappe.set_user(args.user)
+		from bench_site import counting_queries
 		from frappe.desk.query_report import run
 
 		from itil_crm.service_desk.dashboard_chart_source.itil_tier_resolution.itil_tier_resolution import get
@@ -241,7 +228,9 @@ def main():
 		chart = lambda: get(chart_name=CHART, refresh=1)  # noqa: E731
 		chart()  # warm: meta, settings and the chart's doc in the caches
 		p50, p95, data = timed(chart, args.runs)
-		_out, statements = counting(chart)
+		with counting_queries() as counter:
+			chart()
+		statements = counter["n"]
 		values = ", ".join(
 			f"{label} {value} %"
 			for label, value in zip(data["labels"], data["datasets"][0]["values"], strict=False)
