@@ -6,6 +6,7 @@ import frappe
 from frappe.desk.doctype.notification_log.notification_log import send_notification_email
 from frappe.desk.doctype.notification_settings.notification_settings import is_email_notifications_enabled
 from frappe.email.doctype.notification.notification import get_context
+from frappe.utils.caching import request_cache
 
 from itil_crm.frappe_fixes.count_and_search import ours
 
@@ -77,20 +78,27 @@ def for_incident_assignees(rule):
 def mailed_by_notification(doctype: str, name: str, user: str) -> bool:
 	"""Whether an enabled email Notification on new records of this doctype mails this record to this user
 	(so the in-app alert's own mail would be a second one)."""
+	mailed = mailed_to(doctype, name)
+	return bool(mailed) and frappe.db.get_value("User", user, "email") in mailed
+
+
+@request_cache
+def mailed_to(doctype: str, name: str) -> frozenset[str]:
+	"""The addresses the enabled email Notifications on new records of this doctype mail this record to:
+	worked out once per record, not once per user its in-app alert reaches."""
 	rules = frappe.get_all(
 		"Notification",
 		filters={"document_type": doctype, "event": "New", "enabled": 1, "channel": "Email"},
 		pluck="name",
 	)
-	email = frappe.db.get_value("User", user, "email") if rules else None
-	if not email or not frappe.db.exists(doctype, name):
-		return False
+	if not rules or not frappe.db.exists(doctype, name):
+		return frozenset()
 	doc = frappe.get_doc(doctype, name)
 	context = get_context(doc)
+	mailed = set()
 	for rule in (for_incident_assignees(frappe.get_cached_doc("Notification", r)) for r in rules):
 		if rule.condition and not frappe.safe_eval(rule.condition, None, context):
 			continue
 		recipients, cc, bcc = rule.get_list_of_recipients(doc, context)
-		if email in {*recipients, *cc, *bcc}:
-			return True
-	return False
+		mailed.update(recipients, cc, bcc)
+	return frozenset(mailed - {None, ""})
