@@ -105,8 +105,14 @@ override_whitelisted_methods = {
 	# the onboarding steps' descriptions in the user's language (Frappe 15 sends them as written)
 	"frappe.desk.desktop.get_desktop_page": "itil_crm.onboarding.get_desktop_page",
 }
-# the memory of the candidate-problem job does not keep an incident or a problem from being deleted
-ignore_links_on_delete = ["ITIL Candidate Incident"]
+# the memory of the candidate-problem job does not keep an incident or a problem from being deleted; nor
+# do the frozen rows of a submitted service review (they keep the name as it was)
+ignore_links_on_delete = [
+	"ITIL Candidate Incident",
+	"ITIL Service Review Breach",
+	"ITIL Service Review Major Incident",
+	"ITIL Service Review Availability",
+]
 # once Frappe knows who sends the request (its own authentication): the portal customer's guard, and a
 # delete of an ITIL record checked, then made to wait for a save under way instead of failing
 auth_hooks = [
@@ -189,12 +195,19 @@ scheduler_events = {
 		# sends that exhausted their attempts get a fresh round
 		"43 * * * *": ["itil_crm.service_level.supplier_connector.retry_failed"],
 	},
+	# the observatory's monthly counters: months touched since the last run, one committed at a time
+	# (set-based, idempotent); on the long queue: the first run after an upgrade counts every month
+	"hourly_long": ["itil_crm.continual_improvement.rollups.refresh"],
 	# go-lives into their warranty and to their final review; checklist reminders (idempotent)
 	# next year's incident numbers ready before New Year (idempotent)
 	"daily": [
 		"itil_crm.service_desk.tier_alerts.run",
 		"itil_crm.service_transition.warranty.run",
 		"itil_crm.incident_management.numbers.ensure_sequences",
+		# first working day of the month: last month's service reviews, submitted and mailed (idempotent)
+		"itil_crm.continual_improvement.service_review.send_scheduled_reviews_today",
+		# the improvement actions' KPI over the last full month, against their baseline
+		"itil_crm.continual_improvement.maturity.refresh_actions",
 	],
 }
 

@@ -100,6 +100,22 @@ def ensure_indexes():
 		["status", "opened_on"],
 	):
 		frappe.db.add_index("ITIL Incident", columns)
+	# the service observatory's rollups and reads: incidents by the month of each event, a service's
+	# incidents and outages by CI, the legs released in a month
+	for columns in (
+		["resolved_on"],
+		["first_responded_on"],
+		["configuration_item", "opened_on"],
+		["configuration_item", "resolved_on"],
+	):
+		frappe.db.add_index("ITIL Incident", columns)
+	frappe.db.add_index("ITIL Incident Leg", ["released_on"])
+	frappe.db.add_index("ITIL Incident Leg", ["incident", "tier"])
+	# which months moved since the last refresh (the hourly job, and each service review before it freezes)
+	frappe.db.add_index("ITIL Incident Leg", ["modified"])
+	frappe.db.add_index("ITIL SLA Event", ["event_type", "incident"])
+	for columns in (["by_configuration_item", "month", "customer"], ["configuration_item", "month"]):
+		frappe.db.add_index("ITIL Service Rollup", columns)
 
 
 def ensure_roles():

@@ -4,6 +4,7 @@ import itertools
 
 import frappe
 
+from itil_crm.continual_improvement.questionnaire import seed_questionnaire
 from itil_crm.service_level.calendars import system_timezone
 from itil_crm.setup import default_data
 
@@ -38,6 +39,7 @@ def seed_defaults():
 	seed_settings()
 	seed_go_live_template()
 	seed_notifications()
+	seed_questionnaire()  # the ITIL maturity questionnaire (continual_improvement/questionnaire.py)
 
 
 def seed_calendars():

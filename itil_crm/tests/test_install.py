@@ -120,5 +120,6 @@ class TestInstall(FrappeTestCase):
 			{
 				"Incident Management", "Service Desk", "Service Level", "Problem Management",
 				"Change Enablement", "Configuration Management", "Service Transition",
+				"Continual Improvement",
 			},
 		)  # fmt: skip

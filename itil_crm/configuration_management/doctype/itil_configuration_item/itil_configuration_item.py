@@ -23,6 +23,7 @@ class ITILConfigurationItem(SanitizedDocument):
 			ITILCIRelationship,
 		)
 
+		availability_target: DF.Percent
 		ci_name: DF.Data
 		ci_owner: DF.Link | None
 		ci_type: DF.Link

@@ -34,12 +34,14 @@ class ITILSettings(SanitizedDocument):
 			ITILTicketPriorityMap,
 		)
 
+		availability_target: DF.Percent
 		cab_quorum: DF.Int
 		change_conflict_depth: DF.Int
 		change_conflict_policy: DF.Literal["Flag", "Block"]
 		change_freeze_windows: DF.Table[ITILChangeFreezeWindow]
 		change_review_days: DF.Int
 		change_risk_questions: DF.Table[ITILChangeRiskQuestion]
+		change_success_target: DF.Percent
 		critical_ci_impact: DF.Link | None
 		default_impact: DF.Link | None
 		default_service_calendar: DF.Link | None
@@ -50,19 +52,28 @@ class ITILSettings(SanitizedDocument):
 		duplicate_window_hours: DF.Int
 		ecab_quorum: DF.Int
 		exit_mandatory_items: DF.Check
+		first_contact_resolution_target: DF.Percent
+		first_response_target_hours: DF.Float
 		go_live_override_role: DF.Link | None
 		go_live_reminder_days: DF.Int
 		key_customer_impact: DF.Link | None
+		known_error_workaround_target: DF.Percent
+		major_incidents_target: DF.Int
+		mttr_target_hours: DF.Float
+		ola_met_target: DF.Percent
 		portal_role_by_hand: DF.Check
 		priority_matrix: DF.Table[ITILPriorityMatrixEntry]
 		problem_candidate_min_incidents: DF.Int
 		problem_candidate_window_days: DF.Int
+		reopen_rate_target: DF.Percent
 		resolve_incidents_with_problem: DF.Check
 		route_warranty_incidents: DF.Check
+		sla_met_target: DF.Percent
 		ticket_intake: DF.Table[ITILTicketIntake]
 		ticket_priority_map: DF.Table[ITILTicketPriorityMap]
 		tier_alert_window_days: DF.Int
 		tier_resolution_target: DF.Percent
+		uc_met_target: DF.Percent
 		warranty_blocking_priority: DF.Link | None
 		warranty_impact: DF.Link | None
 		warranty_sla_target: DF.Percent
