@@ -95,3 +95,44 @@ def test_an_incident_blocks_exactly_when_it_is_as_urgent_as_the_blocking_priorit
 	(criterion,) = exit_criteria([], incidents, [], ExitRules(False, blocking, None))
 	assert set(criterion.failing) == {n for n, r in incidents if r is not None and r <= blocking}
 	assert criterion.met == (not criterion.failing)
+
+
+# --- QoS objectives of a go-live ------------------------------------------------------------------
+
+QOS = ExitRules(
+	mandatory_items=False,
+	blocking_rank=None,
+	sla_target=None,
+	qos=(("sla_met", 95.0), ("availability", 99.5), ("major_incidents", 0), ("mttr_hours", 8.0)),
+)
+
+
+def test_each_qos_objective_is_judged_in_the_direction_of_its_kpi():
+	values = {"sla_met": 96.0, "availability": 99.2, "major_incidents": 1, "mttr_hours": 7.5}
+	criteria = {c.key: c for c in exit_criteria([], [], [], QOS, values)}
+	assert [k for k, c in criteria.items() if c.met] == ["qos_sla_met", "qos_mttr_hours"]
+	assert criteria["qos_availability"].value == 99.2 and criteria["qos_availability"].objective == 99.5
+	assert not criteria["qos_major_incidents"].met  # one P1 against none allowed
+
+
+def test_an_objective_with_nothing_measured_yet_holds():
+	criteria = exit_criteria([], [], [], QOS, {"major_incidents": 0})
+	assert all(c.met for c in criteria)
+	assert [c.key for c in criteria] == [
+		"qos_sla_met",
+		"qos_availability",
+		"qos_major_incidents",
+		"qos_mttr_hours",
+	]
+
+
+@given(
+	objective=st.floats(min_value=0, max_value=100, allow_nan=False),
+	value=st.floats(min_value=0, max_value=100, allow_nan=False),
+)
+def test_a_higher_is_better_objective_holds_exactly_when_the_value_reaches_it(objective, value):
+	rules = ExitRules(
+		mandatory_items=False, blocking_rank=None, sla_target=None, qos=(("sla_met", objective),)
+	)
+	(criterion,) = exit_criteria([], [], [], rules, {"sla_met": value})
+	assert criterion.met == (value >= objective)

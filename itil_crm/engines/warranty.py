@@ -6,13 +6,17 @@
   when the item comes due (within the lead time) and once more when it is overdue, never twice.
 - The exit criteria: every mandatory item done, no open warranty incident at or above a blocking
   priority, SLA compliance of the warranty incidents at or above the target. Each can be switched off.
+  A go-live may add QoS objectives (SLA met %, availability, P1 count, MTTR), judged on the warranty
+  period's KPIs as the service review computes them (engines.service_kpis decides which way is better).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from itil_crm.engines import service_kpis
 
 # The go-live checklist's vocabulary, one source for the Select fields of the checklist template's items,
 # the go-live's checklist items and stakeholders (a pure test checks that their options are these).
@@ -119,14 +123,17 @@ class ExitRules:
 	mandatory_items: bool = True
 	blocking_rank: int | None = 2  # open incidents of this rank or more urgent (1 = top) block the exit
 	sla_target: float | None = 95.0  # None: not a criterion
+	# the go-live's QoS objectives: (KPI key of engines.service_kpis, objective), e.g. ("sla_met", 95)
+	qos: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
 class Criterion:
-	key: str  # "mandatory_items" | "open_incidents" | "sla_compliance"
+	key: str  # "mandatory_items" | "open_incidents" | "sla_compliance" | "qos_<KPI key>"
 	met: bool
 	failing: tuple[str, ...] = field(default_factory=tuple)  # items or incidents in the way
-	value: float | None = None  # compliance (%) for "sla_compliance"
+	value: float | None = None  # compliance (%) for "sla_compliance", the KPI's value for a QoS objective
+	objective: float | None = None  # a QoS objective's target
 
 
 def exit_criteria(
@@ -134,9 +141,12 @@ def exit_criteria(
 	open_incidents: Iterable[tuple[str, int | None]],
 	sla_statuses: Iterable[str | None],
 	rules: ExitRules,
+	qos_values: Mapping[str, float | None] | None = None,
 ) -> list[Criterion]:
 	"""items: (task, mandatory, done); open_incidents: (name, priority rank) of the open warranty
-	incidents; sla_statuses: of every warranty incident."""
+	incidents; sla_statuses: of every warranty incident; qos_values: the KPIs of the warranty period
+	(as the service review computes them) for the QoS objectives. An objective with nothing to measure
+	yet (no incident resolved) holds, as the SLA compliance does."""
 	result = []
 	if rules.mandatory_items:
 		missing = tuple(task for task, mandatory, done in items if mandatory and not done)
@@ -149,4 +159,8 @@ def exit_criteria(
 	if rules.sla_target is not None:
 		value = sla_compliance(sla_statuses)
 		result.append(Criterion("sla_compliance", value is None or value >= rules.sla_target, (), value))
+	for kpi, objective in rules.qos:
+		value = (qos_values or {}).get(kpi)
+		met = service_kpis.meets(kpi, value, objective)
+		result.append(Criterion(f"qos_{kpi}", met is not False, (), value, objective))
 	return result

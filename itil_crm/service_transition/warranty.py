@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, getdate, today
@@ -20,6 +22,7 @@ from itil_crm.engines.lifecycle import OPEN_STATUSES
 from itil_crm.frappe_fixes.whitelisted_arguments import checked
 from itil_crm.notifications import alert
 from itil_crm.record_access import record
+from itil_crm.service_transition import qos
 
 
 def stakeholder_roles() -> list[str]:
@@ -153,11 +156,13 @@ def exit_rules() -> rules.ExitRules:
 def evaluate(go_live, rows: list | None = None) -> list[rules.Criterion]:
 	if rows is None:
 		rows = [] if go_live.is_new() else incidents(go_live.name)
+	objectives = qos.objectives(go_live)
 	return rules.exit_criteria(
 		[(row.task, bool(row.is_exit_criterion), bool(row.done)) for row in go_live.checklist],
 		[(r.name, r.rank) for r in rows if r.status in OPEN_STATUSES],
 		[r.sla_status for r in rows],
-		exit_rules(),
+		replace(exit_rules(), qos=objectives),
+		qos.values(go_live, objectives) if objectives else None,
 	)
 
 
@@ -177,6 +182,8 @@ def describe(criteria: list[rules.Criterion]) -> str:
 				if c.met
 				else _("Open warranty incidents at the blocking priority: {0}").format(", ".join(c.failing))
 			)
+		elif c.key.startswith("qos_"):
+			text = qos.describe(c)
 		else:
 			target = flt(settings().warranty_sla_target)
 			text = (

@@ -51,6 +51,11 @@ class ITILGoLive(SanitizedDocument):
 		overridden_by: DF.Link | None
 		override_reason: DF.SmallText | None
 		project_manager: DF.Link | None
+		qos_availability: DF.Percent
+		qos_limit_major_incidents: DF.Check
+		qos_max_major_incidents: DF.Int
+		qos_mttr_hours: DF.Float
+		qos_sla_met: DF.Percent
 		review_decision: DF.Literal["", "Close", "Extend"]
 		review_held_on: DF.Date | None
 		signed_off_by: DF.Link | None
