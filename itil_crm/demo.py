@@ -5,12 +5,16 @@
 Creates a CRM business service with its application, servers and databases in production and test,
 a key-account customer, support groups with an OLA and a UC, incidents from several channels, a
 problem with its incidents, a known error, a change that fixes them and a go-live in its warranty
-period. Running it again does nothing (it stops when the demo service exists).
+period; then a year of history (``demo_history``) so that the observatory's trends and the monthly
+service reviews have something to show, and the reviews, their schedules and two maturity
+self-assessments with their improvement actions (``demo_reviews``). Running it again does nothing
+(it stops when the demo service exists).
 """
 
 import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, today
 
+from itil_crm import demo_history, demo_reviews
 from itil_crm.frappe_fixes.muted_mail import muted_mail
 from itil_crm.integrations.apps import is_installed
 from itil_crm.setup import default_data
@@ -32,6 +36,9 @@ def create_demo_data() -> dict:
 	try:
 		with muted_mail():  # the demo's users and alerts get no mail
 			out = _create()
+			out["history"] = demo_history.create_history().get("incidents", [])
+			customer_type, customer = out.pop("customer")
+			out.update(demo_reviews.create_reviews(customer_type, customer, out["configuration_items"][-1]))
 	finally:
 		frappe.flags.itil_demo = False
 	if not frappe.flags.in_test:
@@ -334,6 +341,12 @@ def _create() -> dict:
 				{"milestone": "Final review", "planned_date": add_days(today(), 25)},
 			],
 			"affected_cis": [{"configuration_item": app}, {"configuration_item": cis["service"].name}],
+			# judged at the final review on the warranty period, as the monthly service review computes them
+			"qos_sla_met": 95,
+			"qos_availability": 99.5,
+			"qos_limit_major_incidents": 1,
+			"qos_max_major_incidents": 0,
+			"qos_mttr_hours": 8,
 			"stakeholders": [
 				{
 					"stakeholder_role": "Key User",
@@ -377,6 +390,7 @@ def _create() -> dict:
 		"changes": [change.name, standard_change.name],
 		"go_lives": [go_live.name],
 		"warranty_incidents": [warranty_incident.name],
+		"customer": (customer_type, customer),
 	}
 
 
