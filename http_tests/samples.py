@@ -4,7 +4,7 @@
 calendar, a CI type, a support group, an incident, a user), read by the suite before it starts."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 
 def tag() -> str:
@@ -13,6 +13,8 @@ def tag() -> str:
 
 def minimal(doctype: str, refs: dict) -> dict:
 	t = tag()
+	this_month = date.today().replace(day=1)
+	last_month = (this_month - timedelta(days=1)).replace(day=1)
 	docs = {
 		"ITIL Change": {"title": f"_HTTP change {t}", "change_type": "Normal"},
 		"ITIL Standard Change Template": {
@@ -65,6 +67,24 @@ def minimal(doctype: str, refs: dict) -> dict:
 			"template_name": f"_HTTP checklist {t}",
 			"items": [{"requirement": refs["requirement"], "task_en": "Check", "task_fr": "Vérifier"}],
 		},
+		# the continual improvement practice (issue 24)
+		"ITIL Service Review": {
+			"scope": "Whole desk",
+			"period_start": last_month.isoformat(),
+			"period_end": (this_month - timedelta(days=1)).isoformat(),
+		},
+		"ITIL Service Review Schedule": {
+			"title": f"_HTTP schedule {t}",
+			"scope": "Whole desk",
+			"recipients": [{"email": f"http-{t}@example.com"}],
+		},
+		"ITIL Maturity Question": {
+			"question_code": f"_HTTP-{t}",
+			"practice": "Service Desk",
+			"question": f"_HTTP question {t}?",
+		},
+		"ITIL Maturity Assessment": {"title": f"_HTTP assessment {t}"},
+		"ITIL Improvement Action": {"title": f"_HTTP action {t}"},
 	}
 	doc = docs[doctype]
 	# each source needs its own user and each connector its own group: made only when asked for
@@ -97,5 +117,10 @@ EDITS = {
 	"ITIL Supplier Connector": ("timeout_seconds", 11),
 	"ITIL Go-Live": ("exit_criteria", "HTTP edit"),
 	"ITIL Go-Live Checklist Template": ("description", "HTTP edit"),
+	"ITIL Service Review": ("notes", "HTTP edit"),
+	"ITIL Service Review Schedule": ("title", "HTTP edit"),
+	"ITIL Maturity Question": ("guidance_1", "HTTP edit"),
+	"ITIL Maturity Assessment": ("title", "HTTP edit"),
+	"ITIL Improvement Action": ("description", "HTTP edit"),
 	"ITIL Settings": ("tier_resolution_target", 71),
 }

@@ -108,18 +108,23 @@ def verb_of(method: str) -> str:
 
 # the Dashboard Chart Sources' `get`: one made by workspace_charts.source() in each source's module
 CHART_SOURCE_FACTORY = "itil_crm.service_desk.workspace_charts.get"
-SOURCES_FOLDER = ROOT / "itil_crm" / "service_desk" / "dashboard_chart_source"
-CHART_SOURCES = {
-	f"itil_crm.service_desk.dashboard_chart_source.{d.name}.{d.name}.get": d.name
-	for d in sorted(SOURCES_FOLDER.iterdir())
+SOURCE_MODULES = ("service_desk", "continual_improvement")
+SOURCE_DIRS = {
+	d.name: d
+	for module in SOURCE_MODULES
+	for d in sorted((ROOT / "itil_crm" / module / "dashboard_chart_source").iterdir())
 	if (d / f"{d.name}.json").exists()
+}
+CHART_SOURCES = {
+	f"itil_crm.{d.parent.parent.name}.dashboard_chart_source.{name}.{name}.get": name
+	for name, d in SOURCE_DIRS.items()
 }
 CHART_PARAMS = WHITELISTED[CHART_SOURCE_FACTORY]["params"]
 
 
 def chart_of(folder: str) -> str:
 	"""The Dashboard Chart of the app drawn from this source."""
-	source = json.loads((SOURCES_FOLDER / folder / f"{folder}.json").read_text())["name"]
+	source = json.loads((SOURCE_DIRS[folder] / f"{folder}.json").read_text())["name"]
 	for path in ROOT.glob("itil_crm/*/dashboard_chart/*/*.json"):
 		chart = json.loads(path.read_text())
 		if chart.get("source") == source:
@@ -164,9 +169,28 @@ METHODS = {
 	"ITILIncident.escalate": ("desk", ["to_group", "reason"]),
 	"ITILIncident.apply_known_error": ("desk", ["known_error"]),
 	"ITILServiceCalendar.import_holidays": ("desk", ["year"]),
+	# the continual improvement practice (issue 24)
+	"itil_crm.continual_improvement.maturity.create_improvement_actions": ("desk", ["assessment"]),
+	"itil_crm.continual_improvement.observatory.drill_down": (
+		"desk",
+		["kpi", "from_date", "to_date", "dimension", "value", "customer_type", "customer", "service"],
+	),
+	"itil_crm.continual_improvement.observatory.kpi_card": ("desk", ["filters"]),
+	"itil_crm.continual_improvement.observatory.trend_source": ("desk", CHART_PARAMS),
+	"ITILImprovementAction.refresh_kpi": ("desk", []),
+	"ITILMaturityAssessment.add_missing_questions": ("desk", []),
+	"ITILMaturityAssessment.chart": ("desk", []),
+	"ITILMaturityAssessment.propose_levels": ("desk", []),
+	"ITILServiceReview.compute_figures": ("desk", []),
 	**{path: ("desk", CHART_PARAMS) for path in CHART_SOURCES},
 }
-DOC_METHODS = {"ITILIncident": "ITIL Incident", "ITILServiceCalendar": "ITIL Service Calendar"}
+DOC_METHODS = {
+	"ITILIncident": "ITIL Incident",
+	"ITILServiceCalendar": "ITIL Service Calendar",
+	"ITILImprovementAction": "ITIL Improvement Action",
+	"ITILMaturityAssessment": "ITIL Maturity Assessment",
+	"ITILServiceReview": "ITIL Service Review",
+}
 # refused calls that keep a record on purpose: the log of refused supplier callbacks (an audit trail)
 KEPT_ON_REFUSAL = {"itil_crm.service_level.supplier_callbacks.receive": {"tabITIL Supplier Exchange"}}
 
@@ -235,6 +259,16 @@ VALID = {
 	"ITILIncident.escalate": lambda n: {"reason": "fuzz"},
 	"ITILIncident.apply_known_error": lambda n: {"known_error": n["known_error"]},
 	"ITILServiceCalendar.import_holidays": lambda n: {"year": 2030},
+	"itil_crm.continual_improvement.maturity.create_improvement_actions": lambda n: {
+		"assessment": n["assessment"]
+	},
+	"itil_crm.continual_improvement.observatory.drill_down": lambda n: {
+		"kpi": "sla_met",
+		"from_date": "2026-01-01",
+		"to_date": "2026-02-01",
+	},
+	"itil_crm.continual_improvement.observatory.kpi_card": lambda n: {"filters": {"kpi": "sla_met"}},
+	"itil_crm.continual_improvement.observatory.trend_source": lambda n: {"chart_name": "ITIL Trend SLA Met"},
 	**{path: (lambda n, f=folder: {"chart_name": n["charts"][f]}) for path, folder in CHART_SOURCES.items()},
 }
 
@@ -273,7 +307,12 @@ def test_every_whitelisted_method_of_the_app_is_fuzzed():
 
 
 def test_every_chart_source_of_the_app_is_fuzzed():
-	folders = {d.name for d in SOURCES_FOLDER.iterdir() if d.is_dir() and not d.name.startswith("_")}
+	folders = {
+		d.name
+		for module in SOURCE_MODULES
+		for d in (ROOT / "itil_crm" / module / "dashboard_chart_source").iterdir()
+		if d.is_dir() and not d.name.startswith("_")
+	}
 	assert set(CHART_SOURCES.values()) == folders
 	for folder in folders:
 		assert chart_of(folder)
@@ -336,6 +375,9 @@ def names(admin, refs, callers, fuzz_incident) -> dict:
 		"known_error": made("ITIL Known Error"),
 		"go_live": made("ITIL Go-Live"),
 		"calendar": made("ITIL Service Calendar", holiday_country="FR"),
+		"assessment": made("ITIL Maturity Assessment"),
+		"review": made("ITIL Service Review"),
+		"action": made("ITIL Improvement Action"),
 		"charts": {folder: chart_of(folder) for folder in CHART_SOURCES.values()},
 	}
 
@@ -388,7 +430,13 @@ def fuzzed(method, callers, site_db, names):
 	"""What a fuzz test of one method needs: (its caller, its parameters, the tables watched, the tables it
 	may write on refusal, the records its doc methods run on)."""
 	who, params = METHODS[method]
-	docnames = {"ITIL Incident": names["incident"], "ITIL Service Calendar": names["calendar"]}
+	docnames = {
+		"ITIL Incident": names["incident"],
+		"ITIL Service Calendar": names["calendar"],
+		"ITIL Maturity Assessment": names["assessment"],
+		"ITIL Service Review": names["review"],
+		"ITIL Improvement Action": names["action"],
+	}
 	return callers[who], params, watched_tables(site_db), KEPT_ON_REFUSAL.get(method, set()), docnames
 
 
