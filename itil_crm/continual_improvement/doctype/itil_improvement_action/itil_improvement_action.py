@@ -5,6 +5,7 @@ import frappe
 from frappe.model.document import Document
 
 from itil_crm.continual_improvement import maturity
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 
 
 class ITILImprovementAction(Document):
@@ -26,6 +27,7 @@ class ITILImprovementAction(Document):
 		self.moved = maturity.moved(self)
 
 	@frappe.whitelist()
+	@checked
 	def refresh_kpi(self):
 		"""The button "Refresh KPI": the current value over the last full month."""
 		self.check_permission("write")

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from itil_crm.continual_improvement import maturity
+from itil_crm.frappe_fixes.whitelisted_arguments import checked
 
 
 class ITILMaturityAssessment(Document):
@@ -27,6 +28,7 @@ class ITILMaturityAssessment(Document):
 		maturity.forget_chart()
 
 	@frappe.whitelist()
+	@checked
 	def propose_levels(self):
 		"""The button "Propose Levels From the Data": evidence and proposed levels, saved."""
 		if self.docstatus != 0:
@@ -37,6 +39,7 @@ class ITILMaturityAssessment(Document):
 		return proposed
 
 	@frappe.whitelist()
+	@checked
 	def add_missing_questions(self):
 		"""The enabled questions added since the assessment was created."""
 		if self.docstatus != 0:
@@ -48,5 +51,6 @@ class ITILMaturityAssessment(Document):
 		return len(self.answers) - before
 
 	@frappe.whitelist()
+	@checked
 	def chart(self):
 		return maturity.chart_data(self)
