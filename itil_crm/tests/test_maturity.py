@@ -367,7 +367,8 @@ class TestMaturityAssessment(FrappeTestCase):
 			random_day(),
 			[(sd[0], 2), (sd[1], 4), (sd[2], 0), (im[0], 1), (im[1], 2), (im[2], 2), (ke, 5)],
 		)
-		scores = {r.practice: (r.score, r.answered, r.weak) for r in doc.practice_scores}
+		# a site's earlier assessment adds its other practices (unanswered here) for the comparison
+		scores = {r.practice: (r.score, r.answered, r.weak) for r in doc.practice_scores if r.answered}
 		self.assertEqual(
 			scores,
 			{
