@@ -372,6 +372,35 @@ def trend(
 	return [(m, (rows.get(m) or _EMPTY_PC)[kpi]) for m in points]
 
 
+@reads_from_replica
+def trends(kpi_keys, months: int = 12, scope: Scope = WHOLE_DESK, end=None) -> dict[str, list]:
+	"""``trend`` of several KPIs at once, each source read once (the incident counters by month, the
+	problems and changes by month, the availability of each month): a whole table of trends costs what
+	one trend of each kind costs."""
+	for kpi in kpi_keys:
+		_check_kpi(kpi)
+	scope = _scope(scope)
+	months = int(months or 12)
+	if not 1 <= months <= 120:
+		frappe.throw(_("Months must be between 1 and 120."), frappe.ValidationError)
+	end = sk.month_start(getdate(end)) if end else sk.month_start(getdate(), 1)
+	start = sk.month_start(end, -months)
+	points = sk.months(start, end)
+	out: dict[str, list] = {}
+	if any(k in sk.INCIDENT_KPIS for k in kpi_keys):
+		rows = _counter_rows(start, end, scope, "month")
+		figures = {m: sk.figures_from_counters(rows[m]) for m in rows}
+		for kpi in (k for k in kpi_keys if k in sk.INCIDENT_KPIS):
+			out[kpi] = [(m, figures[m][kpi] if m in figures else _none_or_zero(kpi)) for m in points]
+	if any(k != "availability" and k not in sk.INCIDENT_KPIS for k in kpi_keys):
+		pc = _problem_and_change_figures(start, end, scope, by_month=True)
+		for kpi in (k for k in kpi_keys if k != "availability" and k not in sk.INCIDENT_KPIS):
+			out[kpi] = [(m, (pc.get(m) or _EMPTY_PC)[kpi]) for m in points]
+	if "availability" in kpi_keys:
+		out["availability"] = trend("availability", months, scope, end)
+	return out
+
+
 def _none_or_zero(kpi: str):
 	return 0 if sk.KPIS[kpi].unit == sk.COUNT else None
 

@@ -110,6 +110,15 @@ def trend(kpi: str, scope=None, months: int = MONTHS, end=None) -> list[tuple]:
 	return kpis.trend(kpi, months=months, scope=scope or kpis.Scope(), end=end or last_full_month()[1])
 
 
+def trends(kpi_keys, scope=None, months: int = MONTHS, end=None) -> dict[str, list]:
+	"""``trend`` of several KPIs, each source read once (kpis.trends)."""
+	for kpi in kpi_keys:
+		checked_kpi(kpi)
+	return kpis.trends(
+		list(kpi_keys), months=months, scope=scope or kpis.Scope(), end=end or last_full_month()[1]
+	)
+
+
 def target(kpi: str, scope=None):
 	if kpi == "availability" and scope and scope.service:
 		return kpis.service_target(scope.service)

@@ -179,3 +179,14 @@ def _filters(route_options: dict) -> list:
 		[field, *(value if isinstance(value, list) else ["=", value])]
 		for field, value in route_options.items()
 	]
+
+
+class TestTrendsReadOnce(FrappeTestCase):
+	def test_every_trend_of_the_table_equals_its_own_trend(self):
+		"""ITIL KPI Trends reads each source once (kpis.trends): the same points as one trend per KPI."""
+		from itil_crm.engines.service_kpis import KPIS
+
+		every = kpis.trends(list(KPIS), 12)
+		self.assertEqual(set(every), set(KPIS))
+		for kpi in KPIS:
+			self.assertEqual(every[kpi], kpis.trend(kpi, 12), kpi)

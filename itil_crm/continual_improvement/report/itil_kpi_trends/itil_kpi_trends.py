@@ -20,8 +20,9 @@ def execute(filters=None):
 	scope = observatory.scope_of(filters)
 	months = [add_months(end, -k) for k in range(MONTHS, 0, -1)]
 	data = []
+	every = observatory.trends(observatory.KPIS, scope, MONTHS, end)  # each source read once
 	for kpi in observatory.KPIS:
-		values = dict(observatory.trend(kpi, scope, MONTHS, end))
+		values = dict(every[kpi])
 		row = {"kpi": kpi, "kpi_label": observatory.label(kpi), "target": observatory.target(kpi, scope)}
 		for month in months:
 			row[column_of(month)] = observatory.number(values.get(month))
