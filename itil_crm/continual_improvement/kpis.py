@@ -215,6 +215,15 @@ def _problem_and_change_figures(start: dt.date, end: dt.date, scope: Scope, by_m
 	)
 	s, e = get_datetime(start), get_datetime(end)
 	out: dict = {}
+	cis = service_cis(scope.service) if scope.service else None  # the CMDB walked once for both
+
+	def on_the_service(parenttype: str):
+		"""The problems or changes whose affected CIs are in the service."""
+		return (
+			frappe.qb.from_(a)
+			.select(a.parent)
+			.where((a.parenttype == parenttype) & a.configuration_item.isin(cis))
+		)
 
 	def slot(key):
 		return out.setdefault(
@@ -229,14 +238,8 @@ def _problem_and_change_figures(start: dt.date, end: dt.date, scope: Scope, by_m
 		)
 
 	def narrow_problem(q):
-		if scope.service:
-			cis = service_cis(scope.service)
-			sub = (
-				frappe.qb.from_(a)
-				.select(a.parent)
-				.where((a.parenttype == "ITIL Problem") & a.configuration_item.isin(cis))
-			)
-			q = q.where(p.name.isin(sub))
+		if cis is not None:
+			q = q.where(p.name.isin(on_the_service("ITIL Problem")))
 		if scope.customer:
 			sub = (
 				frappe.qb.from_(i)
@@ -278,14 +281,8 @@ def _problem_and_change_figures(start: dt.date, end: dt.date, scope: Scope, by_m
 		Sum(lines).as_("caused"),
 	)
 	q = q.where((c.actual_end >= s) & (c.actual_end < e) & c.status.isin(CHANGE_DONE))
-	if scope.service:
-		cis = service_cis(scope.service)
-		sub = (
-			frappe.qb.from_(a)
-			.select(a.parent)
-			.where((a.parenttype == "ITIL Change") & a.configuration_item.isin(cis))
-		)
-		q = q.where(c.name.isin(sub))
+	if cis is not None:
+		q = q.where(c.name.isin(on_the_service("ITIL Change")))
 	if scope.customer:
 		sub = frappe.qb.from_(i).select(i.name).where(i.customer == scope.customer)
 		q = q.where(c.incident.isin(sub))
@@ -348,12 +345,7 @@ def trend(
 	_check_kpi(kpi)
 	_check_dimension(dimension)
 	scope = _scope(scope)
-	months = int(months or 12)
-	if not 1 <= months <= 120:
-		frappe.throw(_("Months must be between 1 and 120."), frappe.ValidationError)
-	end = sk.month_start(getdate(end)) if end else sk.month_start(getdate(), 1)
-	start = sk.month_start(end, -months)
-	points = sk.months(start, end)
+	start, end, points = _trend_window(months, end)
 	if kpi == "availability":
 		periods = [(m, sk.month_start(m, 1)) for m in points]
 		by_period = _availability_by_period(periods, [scope.service] if scope.service else None)
@@ -380,12 +372,7 @@ def trends(kpi_keys, months: int = 12, scope: Scope = WHOLE_DESK, end=None) -> d
 	for kpi in kpi_keys:
 		_check_kpi(kpi)
 	scope = _scope(scope)
-	months = int(months or 12)
-	if not 1 <= months <= 120:
-		frappe.throw(_("Months must be between 1 and 120."), frappe.ValidationError)
-	end = sk.month_start(getdate(end)) if end else sk.month_start(getdate(), 1)
-	start = sk.month_start(end, -months)
-	points = sk.months(start, end)
+	start, end, points = _trend_window(months, end)
 	out: dict[str, list] = {}
 	if any(k in sk.INCIDENT_KPIS for k in kpi_keys):
 		rows = _counter_rows(start, end, scope, "month")
@@ -399,6 +386,17 @@ def trends(kpi_keys, months: int = 12, scope: Scope = WHOLE_DESK, end=None) -> d
 	if "availability" in kpi_keys:
 		out["availability"] = trend("availability", months, scope, end)
 	return out
+
+
+def _trend_window(months, end) -> tuple[dt.date, dt.date, list[dt.date]]:
+	"""``months`` whole months up to the month before ``end`` (default: this month included): start,
+	end and the first day of each month."""
+	months = int(months or 12)
+	if not 1 <= months <= 120:
+		frappe.throw(_("Months must be between 1 and 120."), frappe.ValidationError)
+	end = sk.month_start(getdate(end)) if end else sk.month_start(getdate(), 1)
+	start = sk.month_start(end, -months)
+	return start, end, sk.months(start, end)
 
 
 def _none_or_zero(kpi: str):
